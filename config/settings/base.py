@@ -1,0 +1,281 @@
+"""Baton settings: one file, driven by environment variables.
+
+With nothing set Baton runs embedded (SQLite, in-memory channel layer, Celery tasks
+in-process, console email, offline AI). Each service variable switches one part to
+its production form; BATON_ENV=production additionally insists on the variables a
+public deployment cannot do without and turns on the HTTPS hardening.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from config.settings.env import (
+    email_settings_from_url,
+    env,
+    env_bool,
+    env_int,
+    env_list,
+    require,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+BATON_ENV = env("BATON_ENV", "embedded")
+PRODUCTION = BATON_ENV == "production"
+
+if PRODUCTION:
+    SECRET_KEY = require("SECRET_KEY", "production mode needs a long random secret key")
+    ALLOWED_HOSTS = require("ALLOWED_HOSTS", "list the host names Baton is served on").split(",")
+    DATABASE_URL = require("DATABASE_URL", "production mode runs on PostgreSQL")
+    REDIS_URL = require("REDIS_URL", "production mode needs Redis for websockets and Celery")
+else:
+    SECRET_KEY = env("SECRET_KEY", "embedded-mode-key-not-for-production-use")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    DATABASE_URL = env("DATABASE_URL")
+    REDIS_URL = env("REDIS_URL")
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Absolute links in emails, Slack/Teams cards and PSA notes.
+BATON_BASE_URL = env("BATON_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "channels",
+    "troubleshoot",
+    "notifications",
+    "handoffs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DB_POOL", True
+    ):
+        # Under ASGI, CONN_MAX_AGE does not carry connections across requests handled
+        # in threads; psycopg's pool does (see FIELD-NOTES).
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 20),
+            "timeout": 10,
+        }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # WAL and IMMEDIATE keep the embedded server's threads from
+                # tripping over each other with "database is locked".
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Channels, Celery, cache ----------------------------------------------
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            # One PUBLISH per group, delivered locally by each daphne process: its cost
+            # does not grow with the number of watchers (measured in bench/).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                # Separate prefixes keep two Batons (or two test runs) on one Redis apart.
+                "prefix": env("CHANNEL_LAYER_PREFIX", "baton"),
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 closes idle blocking reads after 5 s by default.
+                        "socket_timeout": None,
+                        "socket_connect_timeout": 5,
+                        "health_check_interval": 30,
+                    }
+                ],
+            },
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish to a broker that is down must fail fast: the outbox row is already
+# committed and the sweeper re-sends it, so the request must not hang.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {}  # apps add their periodic tasks in config/celery.py
+
+# --- Auth -----------------------------------------------------------------
+AUTH_USER_MODEL = "troubleshoot.User"
+AUTHENTICATION_BACKENDS = ["troubleshoot.auth_backends.EmailBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Email ----------------------------------------------------------------
+EMAIL_URL = env("EMAIL_URL")
+if EMAIL_URL:
+    globals().update(email_settings_from_url(EMAIL_URL))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Baton <baton@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- AI -------------------------------------------------------------------
+ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY")
+ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL")  # tests and the bench point it at a fake
+BATON_AI_MODEL = env("BATON_AI_MODEL", "claude-sonnet-4-5")
+BATON_AI_TIMEOUT = float(env("BATON_AI_TIMEOUT", "30"))
+BATON_AI_MAX_RETRIES = env_int("BATON_AI_MAX_RETRIES", 2)
+
+# --- Integrations ---------------------------------------------------------
+BATON_HTTP_TIMEOUT = float(env("BATON_HTTP_TIMEOUT", "10"))
+# Webhook URLs must be https in production; tests and the bench talk to local fakes.
+BATON_ALLOW_HTTP_WEBHOOKS = env_bool("BATON_ALLOW_HTTP_WEBHOOKS", not PRODUCTION)
+
+# --- i18n, static ---------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Installed from the npm registry by package-lock.json; never copied into the repo.
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/htmx-ext-ws", BASE_DIR / "node_modules" / "htmx-ext-ws" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Embedded mode serves straight from the source folders, so edits show at once.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security -------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
+}
+
+
+def _describe_mode() -> str:
+    """One line for the console: which services this process runs on."""
+    db = "PostgreSQL" if DATABASE_URL else "SQLite"
+    layer = "Redis channel layer" if REDIS_URL else "in-memory channel layer"
+    tasks = "Celery worker via Redis" if REDIS_URL else "Celery tasks in-process"
+    mail = "SMTP email" if EMAIL_URL else "console email"
+    ai = f"Anthropic ({BATON_AI_MODEL})" if ANTHROPIC_API_KEY else "offline AI assistant"
+    mode = "production" if PRODUCTION else ("services" if DATABASE_URL or REDIS_URL else "embedded")
+    return f"Baton mode: {mode} — {db}, {layer}, {tasks}, {mail}, {ai}"
+
+
+BATON_MODE_DESCRIPTION = _describe_mode()

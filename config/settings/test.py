@@ -1,0 +1,23 @@
+"""Test overlay: fast hashing, mail in memory, tasks in-process.
+
+DATABASE_URL and REDIS_URL still choose PostgreSQL and the Redis channel layer, so
+the same suite covers both modes (CI sets them, a laptop may not).
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = None
+ANTHROPIC_API_KEY = ""
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+# A pool is per process; pytest-django's database juggling is simpler without it.
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)

@@ -1,0 +1,86 @@
+// Baton's live glue. The htmx websocket extension owns the connection (with its
+// exponential-backoff reconnect); this file turns each small JSON event into a DOM
+// event "baton:<type>" on <body>, so partials declare what they re-fetch with
+// hx-trigger="baton:handoff_created from:body". After a reconnect it fires
+// "baton:reconnected", and every live partial re-fetches in full: nothing missed.
+(function () {
+  "use strict";
+  var originalTitle = document.title;
+  var unseen = 0;
+  var flashTimer = null;
+  var wasClosed = false;
+
+  function setDot(state, label) {
+    var dot = document.getElementById("live-dot");
+    if (!dot) return;
+    dot.dataset.state = state;
+    dot.title = "Live updates: " + label;
+  }
+
+  function stopFlash() {
+    unseen = 0;
+    if (flashTimer) { clearInterval(flashTimer); flashTimer = null; }
+    document.title = originalTitle;
+  }
+
+  function flashTitle() {
+    if (!document.hidden) return;
+    unseen += 1;
+    var alert = "(" + unseen + ") New escalation";
+    document.title = alert;
+    if (flashTimer) return;
+    var on = true;
+    flashTimer = setInterval(function () {
+      on = !on;
+      document.title = on ? "(" + unseen + ") New escalation" : originalTitle;
+    }, 1000);
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) stopFlash();
+  });
+
+  document.addEventListener("htmx:wsBeforeMessage", function (evt) {
+    // Our frames are JSON events, not HTML to swap: handle them here.
+    evt.preventDefault();
+    var event;
+    try { event = JSON.parse(evt.detail.message); } catch (e) { return; }
+    if (!event || typeof event.type !== "string") return;
+    if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
+    htmx.trigger(document.body, "baton:" + event.type, event);
+  });
+
+  document.addEventListener("htmx:wsOpen", function () {
+    setDot("live", "live");
+    if (wasClosed) {
+      wasClosed = false;
+      htmx.trigger(document.body, "baton:reconnected", {});
+    }
+  });
+
+  document.addEventListener("htmx:wsClose", function () {
+    wasClosed = true;
+    setDot("reconnecting", "reconnecting…");
+  });
+
+  document.addEventListener("htmx:wsError", function () {
+    setDot("reconnecting", "reconnecting…");
+  });
+
+  // Elements swapped in by a live event get the slide-in class (CSS skips the
+  // animation for prefers-reduced-motion).
+  document.addEventListener("htmx:load", function (evt) {
+    var elt = evt.detail.elt;
+    if (elt && elt.dataset && elt.dataset.live === "new") elt.classList.add("slide-in");
+  });
+
+  // Show the server's sentence for a 409/400/403 on an htmx request instead of
+  // swallowing it silently.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status === 409 || status === 400 || status === 403) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+})();

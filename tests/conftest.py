@@ -1,0 +1,88 @@
+"""Shared fixtures: two accounts, alice/bob/charlie style.
+
+Account A (acme): owner Olga, admin Adam, engineers Alice (junior) and Sam (senior),
+viewer Vic. Account B (globex): engineer Charlie, who must never see A's things.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_account, make_team, make_user
+from troubleshoot.models import Role
+
+
+@pytest.fixture
+def acme(db):
+    return make_account("Acme MSP")
+
+
+@pytest.fixture
+def globex(db):
+    return make_account("Globex IT")
+
+
+@pytest.fixture
+def acme_team(acme):
+    return make_team(acme, "Service Desk")
+
+
+@pytest.fixture
+def owner(acme, acme_team):
+    return make_user(acme, Role.OWNER, name="Olga Owner", team=acme_team)
+
+
+@pytest.fixture
+def admin(acme, acme_team):
+    return make_user(acme, Role.ADMIN, name="Adam Admin", team=acme_team)
+
+
+@pytest.fixture
+def alice(acme, acme_team):
+    return make_user(acme, Role.ENGINEER, name="Alice Junior", team=acme_team)
+
+
+@pytest.fixture
+def sam(acme, acme_team):
+    return make_user(acme, Role.ENGINEER, name="Sam Senior", team=acme_team)
+
+
+@pytest.fixture
+def viewer(acme, acme_team):
+    return make_user(acme, Role.VIEWER, name="Vic Viewer", team=acme_team)
+
+
+@pytest.fixture
+def charlie(globex):
+    return make_user(globex, Role.ENGINEER, name="Charlie Other")
+
+
+def login(client, user):
+    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    return client
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user."""
+    from django.test import Client
+
+    def make(user):
+        return login(Client(), user)
+
+    return make
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)",
+)
+requires_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="needs Redis: set REDIS_URL=redis://... (.ci/run does)",
+)

@@ -1,0 +1,253 @@
+"""Accounts, people and roles: sign-up, login, members page, access across accounts."""
+
+import pytest
+from django.http import Http404
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_team, make_user
+from troubleshoot.access import get_member_for_user, get_team_for_user
+from troubleshoot.models import Account, Role, User
+from troubleshoot.roles import (
+    is_admin_or_above,
+    is_engineer_or_above,
+    is_member,
+    is_owner,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_helpers_rank_roles(owner, admin, alice, viewer):
+    assert [is_member(u) for u in (owner, admin, alice, viewer)] == [True] * 4
+    assert [is_engineer_or_above(u) for u in (owner, admin, alice, viewer)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [is_admin_or_above(u) for u in (owner, admin, alice, viewer)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert [is_owner(u) for u in (owner, admin, alice, viewer)] == [True, False, False, False]
+
+
+def test_anonymous_and_accountless_users_have_no_role(django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    operator = User.objects.create_superuser("ops@example.test", PASSWORD)
+    for user in (AnonymousUser(), operator):
+        assert not is_member(user)
+        assert not is_engineer_or_above(user)
+
+
+def test_charlie_cannot_reach_alices_teammates_or_teams(alice, sam, acme_team, charlie):
+    assert get_member_for_user(alice, sam.pk) == sam
+    with pytest.raises(Http404):
+        get_member_for_user(charlie, sam.pk)
+    with pytest.raises(Http404):
+        get_team_for_user(charlie, acme_team.pk)
+
+
+def test_signup_creates_account_with_its_owner_and_logs_in(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "account_name": "Harbor Tech",
+            "display_name": "Hana Harbor",
+            "email": "Hana@Harbor.example",
+            "password": "a-long-pass-phrase",
+            "password_again": "a-long-pass-phrase",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="hana@harbor.example")
+    assert user.role == Role.OWNER
+    assert user.account.name == "Harbor Tech"
+    assert user.team is not None and user.team.account == user.account
+    assert client.get(reverse("home")).status_code in (200, 302)
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "message"),
+    [
+        ("taken@example.test", "a-long-pass-phrase", "already exists"),
+        ("new@example.test", "short", "too short"),
+        ("new@example.test", "password123", "too common"),
+    ],
+)
+def test_signup_rejects_taken_email_and_weak_passwords(client, acme, email, password, message):
+    make_user(acme, email="taken@example.test")
+    response = client.post(
+        reverse("signup"),
+        {
+            "account_name": "Dup Co",
+            "display_name": "Dee",
+            "email": email,
+            "password": password,
+            "password_again": password,
+        },
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Account.objects.filter(name="Dup Co").exists()
+
+
+def test_login_and_logout(client, alice):
+    response = client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == alice.pk
+    client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_wrong_password_says_so(client, alice):
+    response = client.post(reverse("login"), {"username": alice.email, "password": "nope"})
+    assert response.status_code == 200
+    assert "do not match" in response.content.decode()
+
+
+def test_soft_deleted_user_cannot_log_in_and_is_logged_out(client, client_for, alice, admin):
+    logged_in = client_for(alice)
+    assert logged_in.get(reverse("members")).status_code == 200
+    client_for(admin).post(reverse("member_remove", args=[alice.pk]))
+    alice_row = User.all_objects.get(pk=alice.pk)
+    assert alice_row.deleted_at is not None
+    # The existing session no longer authenticates...
+    assert logged_in.get(reverse("members")).status_code == 302
+    # ...and a fresh login is refused.
+    response = client.post(reverse("login"), {"username": alice.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    # Soft-deleted people disappear from lists.
+    assert alice not in User.objects.members_of(alice.account_id)
+
+
+def test_members_page_lists_only_own_account(client_for, alice, sam, charlie):
+    body = client_for(alice).get(reverse("members")).content.decode()
+    assert sam.display_name in body
+    assert charlie.display_name not in body
+
+
+def test_admin_adds_teammate(client_for, admin, acme_team):
+    response = client_for(admin).post(
+        reverse("member_add"),
+        {
+            "display_name": "Nina New",
+            "email": "nina@acme.test",
+            "role": Role.ENGINEER,
+            "team": acme_team.pk,
+            "password": "a-long-pass-phrase",
+        },
+    )
+    assert response.status_code == 302
+    nina = User.objects.get(email="nina@acme.test")
+    assert (nina.account_id, nina.team_id, nina.role) == (
+        admin.account_id,
+        acme_team.pk,
+        "engineer",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"email": "TAKEN@acme.test"}, "already exists"),
+        ({"role": "superhero"}, "not one of the available choices"),
+        ({"password": "123"}, "too short"),
+        ({"team": "OTHER"}, "not one of the available choices"),
+    ],
+)
+def test_add_teammate_bad_input_gets_form_error(client_for, admin, acme, globex, change, message):
+    make_user(acme, email="taken@acme.test")
+    other_team = make_team(globex, "Elsewhere")
+    data = {
+        "display_name": "Nina New",
+        "email": "nina@acme.test",
+        "role": Role.ENGINEER,
+        "password": "a-long-pass-phrase",
+    }
+    data.update(change)
+    if data.get("team") == "OTHER":
+        data["team"] = other_team.pk
+    response = client_for(admin).post(reverse("member_add"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="nina@acme.test").exists()
+
+
+def test_viewer_and_engineer_cannot_invite(client_for, viewer, alice):
+    data = {
+        "display_name": "X",
+        "email": "x@acme.test",
+        "role": "engineer",
+        "password": "a-long-pass-phrase",
+    }
+    for user in (viewer, alice):
+        assert client_for(user).post(reverse("member_add"), data).status_code == 403
+    assert not User.objects.filter(email="x@acme.test").exists()
+
+
+def test_only_owner_changes_roles(client_for, owner, admin, alice):
+    assert (
+        client_for(alice)
+        .post(reverse("member_role", args=[alice.pk]), {"role": "admin"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(admin)
+        .post(reverse("member_role", args=[alice.pk]), {"role": "admin"})
+        .status_code
+        == 403
+    )
+    alice.refresh_from_db()
+    assert alice.role == Role.ENGINEER
+    assert (
+        client_for(owner)
+        .post(reverse("member_role", args=[alice.pk]), {"role": "admin"})
+        .status_code
+        == 302
+    )
+    alice.refresh_from_db()
+    assert alice.role == Role.ADMIN
+
+
+def test_owner_cannot_change_role_in_another_account(client_for, owner, charlie):
+    response = client_for(owner).post(reverse("member_role", args=[charlie.pk]), {"role": "viewer"})
+    assert response.status_code == 404
+    charlie.refresh_from_db()
+    assert charlie.role == Role.ENGINEER
+
+
+def test_last_owner_cannot_demote_themself(client_for, owner):
+    response = client_for(owner).post(reverse("member_role", args=[owner.pk]), {"role": "engineer"})
+    assert response.status_code == 400
+    assert "at least one owner" in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.role == Role.OWNER
+
+
+def test_django_admin_pages_load_for_operator(client):
+    operator = User.objects.create_superuser("ops@example.test", PASSWORD)
+    client.force_login(operator, backend="troubleshoot.auth_backends.EmailBackend")
+    for name in (
+        "admin:index",
+        "admin:troubleshoot_user_changelist",
+        "admin:troubleshoot_account_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse("admin:troubleshoot_user_add")).status_code == 200
+    assert (
+        client.get(reverse("admin:troubleshoot_user_changelist") + "?role=viewer&q=ops").status_code
+        == 200
+    )
+
+
+def test_tenant_users_cannot_use_django_admin(client_for, owner):
+    response = client_for(owner).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

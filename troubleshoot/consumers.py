@@ -1,0 +1,49 @@
+"""The one websocket consumer, /ws/events/.
+
+Thin by design: it authenticates, joins the groups the user's role allows and
+forwards small `{type, ...}` events as JSON. It never reads what the client sends.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from troubleshoot.events import account_group, user_group
+from troubleshoot.roles import is_engineer_or_above, is_member
+
+
+class EventsConsumer(AsyncJsonWebsocketConsumer):
+    groups_joined: list[str]
+
+    async def connect(self):
+        self.groups_joined = []
+        user = self.scope.get("user")
+        allowed, groups = await database_sync_to_async(self._groups_for)(user)
+        if not allowed:
+            await self.close(code=4401)
+            return
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.accept()
+        await self.send_json({"type": "hello", "groups": len(groups)})
+
+    @staticmethod
+    def _groups_for(user) -> tuple[bool, list[str]]:
+        # Re-read the user: the session may belong to someone since deactivated.
+        if user is None or not user.is_authenticated or not is_member(user):
+            return False, []
+        groups = [user_group(user.pk)]
+        if is_engineer_or_above(user):
+            groups.append(account_group(user.account_id))
+        return True, groups
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        # Clients only listen; anything they send is ignored.
+        return
+
+    async def baton_event(self, message):
+        await self.send_json(message["event"])
