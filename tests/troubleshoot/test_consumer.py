@@ -1,0 +1,125 @@
+"""The /ws/events/ consumer: who may connect, which groups they hear.
+
+Each scenario runs in one event loop (a communicator is bound to the loop it
+started in); publish_now is the real, sync publisher, called from a thread.
+"""
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+
+from config.asgi import application
+from troubleshoot.consumers import EventsConsumer
+from troubleshoot.events import account_group, publish_now, user_group
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+publish = sync_to_async(publish_now)
+
+
+async def connect_as(user):
+    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    if connected:
+        assert (await communicator.receive_json_from(timeout=2))["type"] == "hello"
+    return communicator, connected
+
+
+def run(scenario):
+    async_to_sync(scenario)()
+
+
+def test_anonymous_is_refused():
+    async def scenario():
+        _, connected = await connect_as(AnonymousUser())
+        assert not connected
+
+    run(scenario)
+
+
+def test_engineer_hears_own_account_events_and_own_user_events(alice):
+    async def scenario():
+        ws, connected = await connect_as(alice)
+        assert connected
+        await publish(account_group(alice.account_id), {"type": "handoff_created", "handoff_id": 7})
+        assert await ws.receive_json_from(timeout=2) == {"type": "handoff_created", "handoff_id": 7}
+        await publish(user_group(alice.pk), {"type": "notification_created"})
+        assert await ws.receive_json_from(timeout=2) == {"type": "notification_created"}
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_viewer_gets_only_their_user_group(viewer):
+    async def scenario():
+        ws, connected = await connect_as(viewer)
+        assert connected
+        await publish(
+            account_group(viewer.account_id), {"type": "handoff_created", "handoff_id": 1}
+        )
+        assert await ws.receive_nothing(timeout=0.4)
+        await publish(user_group(viewer.pk), {"type": "notification_created"})
+        assert (await ws.receive_json_from(timeout=2))["type"] == "notification_created"
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_account_b_never_receives_account_a_events(alice, charlie):
+    async def scenario():
+        a, _ = await connect_as(alice)
+        b, _ = await connect_as(charlie)
+        await publish(account_group(alice.account_id), {"type": "handoff_created", "handoff_id": 9})
+        assert (await a.receive_json_from(timeout=2))["handoff_id"] == 9
+        assert await b.receive_nothing(timeout=0.4)
+        await a.disconnect()
+        await b.disconnect()
+
+    run(scenario)
+
+
+def test_messages_from_the_client_are_not_relayed(alice, sam):
+    async def scenario():
+        a, _ = await connect_as(alice)
+        s, _ = await connect_as(sam)
+        await a.send_json_to({"type": "handoff_created", "handoff_id": 1})
+        assert await s.receive_nothing(timeout=0.4)
+        assert await a.receive_nothing(timeout=0.1)
+        await a.disconnect()
+        await s.disconnect()
+
+    run(scenario)
+
+
+def _session_cookie(client, user):
+    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _connects_through_full_stack(cookie, origin) -> bool:
+    async def scenario():
+        headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1")]
+        if cookie:
+            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+        ws = WebsocketCommunicator(application, "/ws/events/", headers=headers)
+        connected, _ = await ws.connect()
+        if connected:
+            await ws.disconnect()
+        return connected
+
+    return async_to_sync(scenario)()
+
+
+def test_full_stack_accepts_a_logged_in_user_from_an_allowed_origin(client, alice):
+    assert _connects_through_full_stack(_session_cookie(client, alice), "http://127.0.0.1:8000")
+
+
+def test_full_stack_refuses_a_foreign_origin(client, alice):
+    assert not _connects_through_full_stack(_session_cookie(client, alice), "http://evil.example")
+
+
+def test_full_stack_refuses_without_a_session(client):
+    assert not _connects_through_full_stack(None, "http://127.0.0.1:8000")
