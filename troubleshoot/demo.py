@@ -50,8 +50,17 @@ def demo_email(local: str, domain: str) -> str:
     return f"{local}@{domain}"
 
 
-@transaction.atomic
 def seed(out) -> None:
+    _seed_people(out)
+    # Trees and sessions are written through durable services: outside the atomic block.
+    from troubleshoot.demo_trees import seed_troubleshooting
+
+    accounts = [(Account.objects.get(slug=slug), domain) for slug, _, domain, _, _ in DEMO_ACCOUNTS]
+    seed_troubleshooting(out, accounts)
+
+
+@transaction.atomic
+def _seed_people(out) -> None:
     for slug, name, domain, team_names, people in DEMO_ACCOUNTS:
         account, _ = Account.objects.get_or_create(slug=slug, defaults={"name": name})
         teams = [Team.objects.get_or_create(account=account, name=t)[0] for t in team_names]

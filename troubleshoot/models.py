@@ -128,3 +128,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+# Troubleshooting models live in their own modules; importing them here registers them.
+from troubleshoot.models_sessions import (  # noqa: E402,F401
+    Session,
+    SessionKind,
+    SessionStatus,
+    Step,
+    StepKind,
+)
+from troubleshoot.models_trees import Node, NodeKind, Option, Tree, TreeVersion  # noqa: E402,F401

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from troubleshoot.forms import LoginForm
 from troubleshoot.views import accounts, health, home
@@ -32,4 +32,10 @@ urlpatterns = [
     path("account/members/<int:member_id>/role/", accounts.member_role, name="member_role"),
     path("account/members/<int:member_id>/remove/", accounts.member_remove, name="member_remove"),
     path("account/teams/add/", accounts.team_add, name="team_add"),
+]
+
+# Troubleshooting pages, namespaced "troubleshoot:" (urls_sessions also carries the
+# tree routes: one include, because a namespace must be registered once).
+urlpatterns += [
+    path("", include("troubleshoot.urls_sessions", namespace="troubleshoot")),
 ]

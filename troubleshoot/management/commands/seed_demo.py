@@ -9,6 +9,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 BATON_APPS = ["troubleshoot", "notifications", "handoffs"]
 
@@ -20,10 +21,13 @@ class Command(BaseCommand):
         from troubleshoot.demo import logins_table
 
         self.stdout.write(settings.BATON_MODE_DESCRIPTION)
-        for label in BATON_APPS:
-            if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
-                continue
-            import_module(f"{label}.demo").seed(self.stdout)
+        # Embedded mode runs tasks on threads a short command would not wait for:
+        # run them inline here so demo assessments and deliveries are complete.
+        with override_settings(BATON_TASKS_IN_THREAD=False):
+            for label in BATON_APPS:
+                if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
+                    continue
+                import_module(f"{label}.demo").seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(logins_table())
         self.stdout.write(f"Open {settings.BATON_BASE_URL}/ and log in.")

@@ -1,0 +1,118 @@
+"""The session write-up: one concise Markdown document.
+
+Used by the Markdown export, the print page's source, the escalation snapshot and
+the PSA note, so every place tells the same story. User text is quoted as text,
+never trusted as Markdown structure: it is flattened onto one line per item.
+"""
+
+from datetime import timedelta
+
+from troubleshoot.models_sessions import Session, SessionKind, StepKind
+
+CHAT_EXCERPT = 400
+
+
+def _one_line(text: str, limit: int | None = None) -> str:
+    flat = " ".join((text or "").split())
+    if limit and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return flat
+
+
+def format_duration(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes < 1:
+        return "under a minute"
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+def time_spent(session: Session) -> timedelta:
+    end = session.resolved_at or session.last_activity_at
+    return end - session.created_at
+
+
+def _approach(session: Session) -> str:
+    version = session.tree_version
+    if version is None:
+        return "AI chat"
+    tree = f"Decision tree “{version.title}” (v{version.number})"
+    return f"AI chat, then {tree}" if session.kind == SessionKind.CHAT else tree
+
+
+def _steps(session: Session):
+    cache = getattr(session, "_prefetched_objects_cache", {})
+    if "steps" in cache:
+        return session, list(cache["steps"])
+    from troubleshoot.selectors.sessions import session_with_steps
+
+    full = session_with_steps(session.pk)
+    return full, list(full.steps.all())
+
+
+def session_document(session: Session) -> str:
+    """Problem, client, ticket, approach, steps with outcomes, notes, status, time.
+
+    Two queries at most (none when the steps are already prefetched with authors
+    and nodes, as selectors.sessions.session_with_steps does).
+    """
+    session, steps = _steps(session)
+    lines = [f"# {_one_line(session.problem_summary)}", ""]
+    if session.client_name:
+        lines.append(f"- **Client:** {_one_line(session.client_name)}")
+    if session.psa_ticket:
+        lines.append(f"- **PSA ticket:** #{session.psa_ticket}")
+    lines.append(f"- **Approach:** {_approach(session)}")
+    lines.append(f"- **Status:** {session.get_status_display()}")
+    lines.append(f"- **Engineer:** {session.user.display_name}")
+    if session.assignee_id:
+        lines.append(f"- **Assigned to:** {session.assignee.display_name}")
+    started = session.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    lines.append(
+        f"- **Started:** {started} · **Time spent:** {format_duration(time_spent(session))}"
+    )
+
+    tree_steps = [s for s in steps if s.kind == StepKind.ANSWER]
+    if tree_steps:
+        lines += ["", "## Steps tried"]
+        for number, step in enumerate(tree_steps, start=1):
+            title = _one_line(step.node.title if step.node else "(step)")
+            outcome = _one_line(step.choice_label) or "—"
+            line = f"{number}. {title} → **{outcome}**"
+            if step.note:
+                line += f" — note: {_one_line(step.note, 500)}"
+            if step.abandoned:
+                line += " _(backtracked: later replaced by another answer)_"
+            lines.append(line)
+        if session.current_node_id and session.is_open:
+            lines.append(f"- Currently at: {_one_line(session.current_node.title)}")
+
+    messages = [s for s in steps if s.kind in (StepKind.USER_MESSAGE, StepKind.ASSISTANT_MESSAGE)]
+    if messages:
+        lines += ["", "## Conversation"]
+        for step in messages:
+            who = (
+                "Assistant"
+                if step.kind == StepKind.ASSISTANT_MESSAGE
+                else (step.author.display_name if step.author else "Engineer")
+            )
+            lines.append(f"- **{who}:** {_one_line(step.text, CHAT_EXCERPT)}")
+
+    notes = [s for s in steps if s.kind == StepKind.NOTE]
+    if notes:
+        lines += ["", "## Notes"]
+        for step in notes:
+            author = step.author.display_name if step.author else "Someone"
+            lines.append(f"- {author}: {_one_line(step.note or step.text, 1000)}")
+
+    events = [s for s in steps if s.kind == StepKind.SYSTEM]
+    if events:
+        lines += ["", "## History"]
+        for step in events:
+            lines.append(f"- {step.created_at.strftime('%H:%M')} {_one_line(step.text, 300)}")
+
+    if session.resolution_note or session.resolved_at:
+        lines += ["", "## Resolution", _one_line(session.resolution_note) or "Resolved."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,84 @@
+"""Forms of the tree library and editor. Limits are stated in the help texts."""
+
+from django import forms
+
+from troubleshoot.models_trees import (
+    NODE_BODY_MAX,
+    NODE_TITLE_MAX,
+    OPTION_LABEL_MAX,
+    TREE_TITLE_MAX,
+    NodeKind,
+)
+from troubleshoot.tree_json import IMPORT_MAX_BYTES
+
+
+class TreeMetaForm(forms.Form):
+    title = forms.CharField(
+        max_length=TREE_TITLE_MAX, help_text=f"Up to {TREE_TITLE_MAX} characters."
+    )
+    category = forms.CharField(max_length=60, help_text="E.g. Email, Network, Printing.")
+    description = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When to use this tree. Up to 2000 characters.",
+    )
+    tags = forms.CharField(
+        required=False, max_length=300, help_text="Comma-separated, e.g. outlook, m365, sync."
+    )
+
+    def clean_tags(self):
+        tags = [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+        return ", ".join(dict.fromkeys(tags))
+
+
+class NodeForm(forms.Form):
+    kind = forms.ChoiceField(choices=NodeKind.choices)
+    title = forms.CharField(
+        max_length=NODE_TITLE_MAX, help_text=f"Up to {NODE_TITLE_MAX} characters."
+    )
+    body = forms.CharField(
+        required=False,
+        max_length=NODE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Markdown (no raw HTML). Up to {NODE_BODY_MAX} characters.",
+    )
+
+
+class OptionForm(forms.Form):
+    label = forms.CharField(
+        max_length=OPTION_LABEL_MAX, help_text=f"Up to {OPTION_LABEL_MAX} characters."
+    )
+    target = forms.IntegerField(required=False, min_value=1)
+
+
+class StartNodeForm(forms.Form):
+    node = forms.IntegerField(min_value=1)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        help_text=f"A .json file exported from Baton, up to {IMPORT_MAX_BYTES // 1024} KB.",
+    )
+    text = forms.CharField(
+        required=False,
+        label="…or paste the JSON",
+        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
+        max_length=IMPORT_MAX_BYTES,
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > IMPORT_MAX_BYTES:
+                raise forms.ValidationError(
+                    f"The file is larger than {IMPORT_MAX_BYTES // 1024} KB."
+                )
+            data["raw"] = upload.read()
+        elif data.get("text", "").strip():
+            data["raw"] = data["text"]
+        else:
+            raise forms.ValidationError("Choose a file or paste the exported JSON.")
+        return data

@@ -1,0 +1,160 @@
+"""Reads about sessions, always answered for one user (another account: 404)."""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from troubleshoot.models_sessions import Session, SessionStatus, Step, StepKind
+from troubleshoot.roles import is_engineer_or_above, is_member
+
+# Statuses in which a session is the team's business, not only its owner's.
+SHARED_STATUSES = (SessionStatus.ESCALATED, SessionStatus.CLAIMED, SessionStatus.RESOLVED)
+
+
+def _visible(user, session: Session) -> bool:
+    if not is_member(user) or session.account_id != user.account_id:
+        return False
+    if session.user_id == user.pk or session.assignee_id == user.pk:
+        return True
+    # Viewers read shared sessions too (read-only: can_work_on_session says no).
+    return session.status in SHARED_STATUSES
+
+
+def get_session_for_user(user, session_id) -> Session:
+    """The session if the user may see it, else 404 (never 403: ids reveal nothing).
+
+    Visible to the owner and assignee always; to other members of the account only
+    while escalated, claimed or resolved (active and parked are private).
+    """
+    session = (
+        Session.objects.select_related(
+            "user", "assignee", "team", "tree_version__tree", "current_node"
+        )
+        .filter(pk=session_id, account_id=getattr(user, "account_id", None))
+        .first()
+    )
+    if session is None or not _visible(user, session):
+        raise Http404("No such session.")
+    return session
+
+
+def can_work_on_session(user, session: Session) -> bool:
+    """May add steps, messages and notes, or resolve: the owner while active or
+    parked, the assignee while claimed."""
+    if not is_engineer_or_above(user) or session.account_id != user.account_id:
+        return False
+    if session.status in (SessionStatus.ACTIVE, SessionStatus.PARKED):
+        return session.user_id == user.pk
+    if session.status == SessionStatus.CLAIMED:
+        return session.assignee_id == user.pk
+    return False
+
+
+def sessions_for_user(user, *, status: str = "", limit: int = 200):
+    """The user's own sessions and the ones assigned to them, newest activity first.
+
+    One query whatever the number of sessions (select_related only).
+    """
+    qs = (
+        Session.objects.filter(account_id=user.account_id)
+        .filter(Q(user=user) | Q(assignee=user))
+        .select_related("tree_version__tree", "user", "assignee")
+        .order_by("-last_activity_at", "-id")
+    )
+    if status == "open":
+        qs = qs.exclude(status__in=[SessionStatus.RESOLVED, SessionStatus.ABANDONED])
+    elif status in SessionStatus.values:
+        qs = qs.filter(status=status)
+    return qs[:limit]
+
+
+def steps_for_session(session: Session) -> list[Step]:
+    """The timeline, with authors and nodes in the same query."""
+    return list(
+        Step.objects.filter(session=session)
+        .select_related("author", "node", "next_node")
+        .order_by("created_at", "id")
+    )
+
+
+def session_with_steps(session_id: int) -> Session:
+    """A session with everything documentation needs: two queries in all."""
+    return (
+        Session.objects.select_related("user", "assignee", "tree_version__tree", "current_node")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=Step.objects.select_related("author", "node", "next_node").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .get(pk=session_id)
+    )
+
+
+def active_path(steps: list[Step]) -> list[Step]:
+    """Tree steps still on the walk (not abandoned by a jump back), in order."""
+    return [s for s in steps if s.kind == StepKind.ANSWER and not s.abandoned]
+
+
+def chat_history(steps: list[Step]) -> list[dict]:
+    """The conversation as Messages API turns (consecutive turns of a role merged)."""
+    turns: list[dict] = []
+    for step in steps:
+        if step.kind == StepKind.USER_MESSAGE:
+            role = "user"
+        elif step.kind == StepKind.ASSISTANT_MESSAGE:
+            role = "assistant"
+        else:
+            continue
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"] += "\n\n" + step.text
+        else:
+            turns.append({"role": role, "content": step.text})
+    return turns
+
+
+def awaiting_reply(steps: list[Step]) -> bool:
+    """True when the last chat message is the engineer's: the assistant owes a reply."""
+    for step in reversed(steps):
+        if step.kind == StepKind.USER_MESSAGE:
+            return True
+        if step.kind == StepKind.ASSISTANT_MESSAGE:
+            return False
+    return False
+
+
+def session_snapshot(session: Session) -> dict:
+    """An immutable, JSON-serialisable copy of the session for a handoff.
+
+    Two queries for the session and its steps, plus the document's (also bounded).
+    """
+    from troubleshoot.documentation import session_document
+
+    full = session_with_steps(session.pk)
+    version = full.tree_version
+    return {
+        "problem_summary": full.problem_summary,
+        "client_name": full.client_name,
+        "psa_ticket": full.psa_ticket,
+        "kind": full.kind,
+        "tree_title": version.title if version else "",
+        "tree_version": version.number if version else None,
+        "tree_category": version.tree.category if version else "",
+        "status": full.status,
+        "created_at": full.created_at.isoformat(),
+        "steps": [
+            {
+                "at": step.created_at.isoformat(),
+                "kind": step.kind,
+                "author": step.author.display_name if step.author else "",
+                "node_title": step.node.title if step.node else "",
+                "choice": step.choice_label,
+                "note": step.note,
+                "text": step.text,
+                "abandoned": step.abandoned,
+            }
+            for step in full.steps.all()
+        ],
+        "documentation": session_document(full),
+    }

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from troubleshoot import urls_trees
+from troubleshoot.views import chat, sessions
+
+app_name = "troubleshoot"
+
+# /sessions/<id>/handoff/ and /sessions/<id>/pickup/ belong to the handoffs app.
+urlpatterns = [
+    path("sessions/", sessions.session_list, name="session_list"),
+    path("sessions/new/chat/", sessions.session_new_chat, name="session_new_chat"),
+    path("sessions/<int:session_id>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/timeline/", sessions.session_timeline, name="session_timeline"),
+    path("sessions/<int:session_id>/answer/", sessions.session_answer, name="session_answer"),
+    path(
+        "sessions/<int:session_id>/jump/<int:step_id>/", sessions.session_jump, name="session_jump"
+    ),
+    path("sessions/<int:session_id>/note/", sessions.session_note, name="session_note"),
+    path(
+        "sessions/<int:session_id>/start-tree/",
+        sessions.session_start_tree,
+        name="session_start_tree",
+    ),
+    path("sessions/<int:session_id>/resolve/", sessions.session_resolve, name="session_resolve"),
+    path("sessions/<int:session_id>/abandon/", sessions.session_abandon, name="session_abandon"),
+    path(
+        "sessions/<int:session_id>/export.md",
+        sessions.session_export_markdown,
+        name="session_export_markdown",
+    ),
+    path("sessions/<int:session_id>/print/", sessions.session_print, name="session_print"),
+    path("sessions/<int:session_id>/chat/", chat.chat_message, name="chat_message"),
+    path("sessions/<int:session_id>/chat/reply/", chat.chat_reply, name="chat_reply"),
+]
+
+urlpatterns += urls_trees.urlpatterns

@@ -1,0 +1,167 @@
+"""Tree library, tree page, import/export, and starting a session from a tree.
+The editor's views live in views/tree_editor.py."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from troubleshoot.forms_sessions import SessionStartForm
+from troubleshoot.forms_trees import ImportForm, TreeMetaForm
+from troubleshoot.roles import (
+    admin_required,
+    engineer_required,
+    is_admin_or_above,
+    is_engineer_or_above,
+    member_required,
+)
+from troubleshoot.selectors.trees import (
+    draft_with_nodes,
+    get_editable_tree,
+    get_tree_for_user,
+    has_unpublished_changes,
+    library_page,
+    published_versions,
+    version_with_nodes,
+)
+from troubleshoot.services import sessions as session_services
+from troubleshoot.services import trees as tree_services
+from troubleshoot.tree_json import TreeImportError, export_version
+
+
+@member_required
+@require_GET
+def tree_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    category = request.GET.get("category", "").strip()[:60]
+    page, categories = library_page(
+        request.user, query=query, category=category, page=request.GET.get("page", 1)
+    )
+    context = {
+        "page": page,
+        "trees": page.object_list,
+        "categories": categories,
+        "total": sum(n for _, n in categories),
+        "query": query,
+        "category": category,
+        "can_edit": is_engineer_or_above(request.user),
+    }
+    template = "troubleshoot/tree_list.html"
+    if request.htmx and request.htmx.target == "tree-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@member_required
+@require_GET
+def tree_detail(request, tree_id: int):
+    tree = get_tree_for_user(request.user, tree_id)
+    can_edit = is_engineer_or_above(request.user)
+    version = version_with_nodes(tree.latest_published_id) if tree.latest_published_id else None
+    if version is None and can_edit:
+        version = draft_with_nodes(tree)
+    return render(
+        request,
+        "troubleshoot/tree_detail.html",
+        {
+            "tree": tree,
+            "version": version,
+            "nodes": list(version.nodes.all()) if version else [],
+            "versions": published_versions(tree),
+            "can_edit": can_edit,
+            "can_archive": is_admin_or_above(request.user),
+            "unpublished": can_edit and has_unpublished_changes(tree),
+            "start_form": SessionStartForm(),
+        },
+    )
+
+
+@engineer_required
+@require_http_methods(["GET", "POST"])
+def tree_create(request):
+    form = TreeMetaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        tree = tree_services.tree_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, "Tree created. Add its nodes, then publish it.")
+        return redirect("troubleshoot:tree_edit", tree_id=tree.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "troubleshoot/tree_form.html", {"form": form}, status=status)
+
+
+@admin_required
+@require_POST
+def tree_archive(request, tree_id: int):
+    tree = tree_services.tree_archive(actor=request.user, tree_id=tree_id)
+    messages.success(
+        request, f"“{tree.title}” was archived. Sessions that used it keep their version."
+    )
+    return redirect("troubleshoot:tree_list")
+
+
+@member_required
+@require_GET
+def tree_export(request, tree_id: int):
+    """The latest published version as JSON; editors may ask for the draft (?draft=1)."""
+    tree = get_tree_for_user(request.user, tree_id)
+    if request.GET.get("draft") and is_engineer_or_above(request.user):
+        version = draft_with_nodes(tree)
+    elif tree.latest_published_id:
+        version = version_with_nodes(tree.latest_published_id)
+    else:
+        version = draft_with_nodes(get_editable_tree(request.user, tree_id))
+    body = json.dumps(export_version(version), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = slugify(tree.title) or "tree"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{version.label}.json"'
+    return response
+
+
+@engineer_required
+@require_http_methods(["GET", "POST"])
+def tree_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            tree = tree_services.tree_import(actor=request.user, raw=form.cleaned_data["raw"])
+        except (TreeImportError, tree_services.TreeInvalid) as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"Imported “{tree.title}” and published it as v1.")
+            return redirect("troubleshoot:tree_detail", tree_id=tree.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "troubleshoot/tree_import.html", {"form": form, "errors": errors}, status=status
+    )
+
+
+@engineer_required
+@require_http_methods(["GET", "POST"])
+def tree_start_session(request, tree_id: int):
+    tree = get_tree_for_user(request.user, tree_id)
+    form = SessionStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_services.session_start(
+                actor=request.user, tree_id=tree.pk, **form.cleaned_data
+            )
+        except session_services.StepRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("troubleshoot:session_detail", session_id=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "troubleshoot/tree_start.html", {"tree": tree, "form": form}, status=status
+    )
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
