@@ -1,0 +1,115 @@
+"""Forms: parse and shape input; the services decide what is allowed."""
+
+from django import forms
+
+from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind
+
+
+class PreferenceForm(forms.Form):
+    email = forms.ChoiceField(
+        label="Email me about",
+        choices=EmailPreference.choices,
+        widget=forms.RadioSelect,
+        help_text="Slack and Teams messages are set up for the whole account by an admin.",
+    )
+
+
+class SecretInput(forms.PasswordInput):
+    """Never renders the stored value back; blank on submit keeps the stored secret."""
+
+    def __init__(self, **kwargs):
+        super().__init__(render_value=False, **kwargs)
+
+
+class WebhookForm(forms.Form):
+    webhook_url = forms.CharField(
+        label="Webhook URL",
+        required=False,
+        max_length=500,
+        widget=SecretInput(attrs={"autocomplete": "off", "placeholder": "https://…"}),
+    )
+
+    def __init__(self, *args, kind: str, has_secret: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        hint = (
+            "Slack: an incoming-webhook URL (https://hooks.slack.com/services/…)."
+            if kind == IntegrationKind.SLACK
+            else "Teams: the HTTP URL of a Workflows “post to a channel” trigger."
+        )
+        if has_secret:
+            hint += " A URL is saved; leave blank to keep it."
+        self.fields["webhook_url"].help_text = hint
+
+    def config_and_secrets(self) -> tuple[dict, dict]:
+        return {}, {"webhook_url": self.cleaned_data["webhook_url"]}
+
+
+PSA_CHOICES = [(k.value, k.label) for k in PSA_KINDS]
+
+
+class PSAForm(forms.Form):
+    """One form for the three PSAs; the fields a PSA does not use stay blank."""
+
+    kind = forms.ChoiceField(label="PSA", choices=PSA_CHOICES)
+    base_url = forms.CharField(
+        label="API URL",
+        max_length=300,
+        required=False,
+        help_text="ConnectWise: https://api-na.myconnectwise.net · Autotask: your zone, "
+        "https://webservices5.autotask.net/ATServicesRest · HaloPSA: https://you.halopsa.com",
+    )
+    company_id = forms.CharField(label="Company id (ConnectWise)", max_length=100, required=False)
+    public_key = forms.CharField(label="Public key (ConnectWise)", max_length=200, required=False)
+    client_id = forms.CharField(
+        label="Client id (ConnectWise clientId / HaloPSA)", max_length=200, required=False
+    )
+    username = forms.CharField(label="API user name (Autotask)", max_length=200, required=False)
+    integration_code = forms.CharField(
+        label="Integration code (Autotask)", max_length=200, required=False
+    )
+    tenant = forms.CharField(label="Tenant (HaloPSA, hosted only)", max_length=100, required=False)
+    secret = forms.CharField(
+        label="Private key / secret / client secret",
+        max_length=300,
+        required=False,
+        widget=SecretInput(attrs={"autocomplete": "off"}),
+    )
+
+    URL_KEY = {
+        IntegrationKind.CONNECTWISE: "site",
+        IntegrationKind.AUTOTASK: "zone_url",
+        IntegrationKind.HALOPSA: "url",
+    }
+    SECRET_KEY = {
+        IntegrationKind.CONNECTWISE: "private_key",
+        IntegrationKind.AUTOTASK: "secret",
+        IntegrationKind.HALOPSA: "client_secret",
+    }
+    # service error keys -> form fields, so "private_key is required" lands on the field
+    FIELD_FOR_KEY = dict.fromkeys(("site", "zone_url", "url"), "base_url") | dict.fromkeys(
+        SECRET_KEY.values(), "secret"
+    )
+
+    def config_and_secrets(self) -> tuple[dict, dict]:
+        data = self.cleaned_data
+        kind = data["kind"]
+        config = {
+            self.URL_KEY[kind]: data["base_url"],
+            "company_id": data["company_id"],
+            "public_key": data["public_key"],
+            "client_id": data["client_id"],
+            "username": data["username"],
+            "integration_code": data["integration_code"],
+            "tenant": data["tenant"],
+        }
+        return config, {self.SECRET_KEY[kind]: data["secret"]}
+
+
+class TimeoutForm(forms.Form):
+    unclaimed_timeout_minutes = forms.IntegerField(
+        label="Re-notify admins when an escalation is unclaimed for (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        help_text="A second reminder goes out at twice this time, then Baton stops.",
+    )

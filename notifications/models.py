@@ -1,0 +1,190 @@
+"""Bell notifications, the delivery ledger (an outbox), integrations and preferences.
+
+Every outbound send is a `Delivery` row written in the same transaction as the event
+that caused it; a Celery task sends it after commit and the sweeper re-queues what a
+broker outage left behind. So a notification can be late, never lost.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from troubleshoot.models import Account
+
+
+class Notification(models.Model):
+    """One line in a user's bell."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    # A local path (e.g. /sessions/12/pickup/); checked when written, never an off-site URL.
+    link = models.CharField(max_length=300, blank=True)
+    # The cause, so re-running notify_escalation for one event adds no second bell row.
+    event_key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"],
+                condition=~Q(event_key=""),
+                name="notification_once_per_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+    PSA = "psa", "PSA note"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    DISABLED = "disabled", "Disabled"
+
+
+class IntegrationKind(models.TextChoices):
+    SLACK = "slack", "Slack"
+    TEAMS = "teams", "Microsoft Teams"
+    CONNECTWISE = "connectwise", "ConnectWise Manage"
+    AUTOTASK = "autotask", "Autotask"
+    HALOPSA = "halopsa", "HaloPSA"
+
+
+PSA_KINDS = (IntegrationKind.CONNECTWISE, IntegrationKind.AUTOTASK, IntegrationKind.HALOPSA)
+
+
+def slot_for_kind(kind: str) -> str:
+    """Slack, Teams and PSA each have one slot per account; the PSA kinds share one."""
+    return "psa" if kind in PSA_KINDS else kind
+
+
+class Integration(models.Model):
+    """An account's connection to Slack, Teams or a PSA.
+
+    `config` holds what may be shown (site, company id, public key); `secrets` holds
+    what may not (webhook URL, private key, client secret). Pages show secrets only
+    masked and the logs never see them.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="integrations")
+    kind = models.CharField(max_length=20, choices=IntegrationKind.choices)
+    # Derived from kind; the unique constraint on it is "one Slack, one Teams, one PSA".
+    slot = models.CharField(max_length=10, editable=False)
+    config = models.JSONField(default=dict, blank=True)
+    secrets = models.JSONField(default=dict, blank=True)
+    enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "slot"], name="one_integration_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for account {self.account_id}"
+
+    def save(self, *args, **kwargs):
+        self.slot = slot_for_kind(self.kind)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_psa(self) -> bool:
+        return self.kind in PSA_KINDS
+
+    @property
+    def primary_secret(self) -> str:
+        """The one secret of this kind (webhook URL, private key, client secret), for masking."""
+        return next((v for v in self.secrets.values() if v), "")
+
+
+class Delivery(models.Model):
+    """One outbound send: an email, a webhook post or a PSA note."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # Email address, integration id (Slack/Teams) or ticket number (PSA).
+    target = models.CharField(max_length=254)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    # Credentials are read from the integration at send time (never copied into the
+    # ledger), so a fixed webhook URL also fixes the retries.
+    integration = models.ForeignKey(
+        Integration, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    subject = models.CharField(max_length=300)
+    # The message itself: title, summary, requester, priority, ticket, url, note text.
+    payload = models.JSONField(default=dict)
+    dedupe_key = models.CharField(max_length=255, unique=True)
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    external_id = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["account", "status", "channel"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.target}: {self.status}"
+
+
+class EmailPreference(models.TextChoices):
+    ALL = "all", "Every escalation in my account"
+    TARGETED = "targeted", "Only escalations sent to me"
+    NONE = "none", "No escalation emails"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.CharField(
+        max_length=10, choices=EmailPreference.choices, default=EmailPreference.ALL
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: email {self.email}"

@@ -1,0 +1,40 @@
+"""Notification services. Other apps import from here, with plain data only.
+
+notify_* run inside the caller's transaction; the rest are outermost (durable).
+"""
+
+from notifications.services.bell import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    preference_update,
+)
+from notifications.services.integrations import (
+    integration_remove,
+    integration_save,
+    integration_send_test,
+)
+from notifications.services.notify import notify_escalation, notify_unclaimed, notify_user
+from notifications.services.sending import (
+    deliveries_sweep,
+    delivery_retry,
+    delivery_send,
+    integration_disable,
+)
+from notifications.titles import escalation_title
+
+__all__ = [
+    "deliveries_sweep",
+    "delivery_retry",
+    "delivery_send",
+    "escalation_title",
+    "integration_disable",
+    "integration_remove",
+    "integration_save",
+    "integration_send_test",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+    "notify_escalation",
+    "notify_unclaimed",
+    "notify_user",
+    "preference_update",
+]

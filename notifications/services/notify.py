@@ -1,0 +1,338 @@
+"""Who hears about an event, and on which channels.
+
+These functions are called inside the caller's transaction (handoffs escalate inside
+their own durable atomic block), so they are deliberately not durable: they write
+bell rows and Delivery rows in that transaction and register after-commit work. If
+the caller rolls back, nothing was sent and nothing is left behind.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from notifications.models import (
+    PSA_KINDS,
+    Channel,
+    Delivery,
+    EmailPreference,
+    Integration,
+    IntegrationKind,
+    Notification,
+)
+from notifications.services.queueing import enqueue_deliveries_on_commit
+from notifications.titles import escalation_title, truncate
+from troubleshoot.events import publish_on_commit, user_group
+from troubleshoot.models import User
+
+KIND_ESCALATION = "escalation"
+KIND_REESCALATION = "reescalation"
+KIND_UNCLAIMED = "escalation_unclaimed"
+NOTIFICATION_CREATED = {"type": "notification_created"}
+BODY_LIMIT = 2000
+
+
+def local_path(link: str) -> str:
+    """Accept only a path on this site: a bell link must never send anyone elsewhere."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    if not link.startswith("/") or not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
+        raise ValidationError(f"Notification links must be local paths, not {link[:60]!r}.")
+    return link
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.BATON_BASE_URL}{path}" if path else settings.BATON_BASE_URL + "/"
+
+
+def _email_choice(user: User) -> str:
+    try:
+        return user.notification_preference.email
+    except User.notification_preference.RelatedObjectDoesNotExist:
+        return EmailPreference.ALL
+
+
+def _create_notifications(rows: list[Notification], event_key: str) -> dict[int, Notification]:
+    """Insert bell rows once per (recipient, event); return {recipient_id: row} and mark new.
+
+    Rows already present for this event are left alone, so a retried caller does not
+    ring anyone twice. `_is_new` tells which recipients get a live push.
+    """
+    recipient_ids = [n.recipient_id for n in rows]
+    existing = set(
+        Notification.objects.filter(
+            event_key=event_key, recipient_id__in=recipient_ids
+        ).values_list("recipient_id", flat=True)
+    )
+    Notification.objects.bulk_create(
+        [n for n in rows if n.recipient_id not in existing], ignore_conflicts=True
+    )
+    saved = Notification.objects.filter(event_key=event_key, recipient_id__in=recipient_ids)
+    by_recipient = {n.recipient_id: n for n in saved}
+    for recipient_id, notification in by_recipient.items():
+        notification._is_new = recipient_id not in existing
+    return by_recipient
+
+
+def _create_deliveries(rows: list[Delivery]) -> list[int]:
+    """Insert the outbox rows not already there (dedupe_key); queue the new ones on commit.
+
+    Returns the ids of every delivery of this batch, old and new, so calling twice
+    answers the same.
+    """
+    keys = [d.dedupe_key for d in rows]
+    existing = set(
+        Delivery.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    )
+    Delivery.objects.bulk_create(
+        [d for d in rows if d.dedupe_key not in existing], ignore_conflicts=True
+    )
+    saved = dict(Delivery.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "id"))
+    enqueue_deliveries_on_commit([saved[k] for k in keys if k not in existing and k in saved])
+    return [saved[k] for k in keys if k in saved]
+
+
+def _push_new(notifications) -> None:
+    for notification in notifications:
+        if getattr(notification, "_is_new", True):
+            publish_on_commit(user_group(notification.recipient_id), NOTIFICATION_CREATED)
+
+
+def _webhook_and_psa_deliveries(
+    *, account_id: int, event_key: str, facts: dict, psa_ticket: str, documentation: str | None
+) -> list[Delivery]:
+    """Slack and Teams posts for the account, and a PSA note when asked and possible."""
+    rows = []
+    for integration in Integration.objects.filter(account_id=account_id, enabled=True):
+        if integration.kind in (IntegrationKind.SLACK, IntegrationKind.TEAMS):
+            channel, target, payload = integration.kind, str(integration.pk), facts
+        elif integration.kind in PSA_KINDS and documentation is not None and psa_ticket:
+            channel, target = Channel.PSA, psa_ticket
+            payload = {**facts, "note": documentation, "ticket": psa_ticket}
+        else:
+            continue
+        rows.append(
+            Delivery(
+                account_id=account_id,
+                channel=channel,
+                target=target,
+                integration=integration,
+                subject=facts["title"],
+                payload=payload,
+                dedupe_key=f"{event_key}:{channel}:{target}"[:255],
+            )
+        )
+    return rows
+
+
+def _email_delivery(
+    *, account_id: int, event_key: str, user: User, notification: Notification, facts: dict
+) -> Delivery:
+    return Delivery(
+        account_id=account_id,
+        channel=Channel.EMAIL,
+        target=user.email,
+        recipient=user,
+        notification=notification,
+        subject=notification.title,
+        payload={**facts, "title": notification.title, "recipient_name": user.display_name},
+        dedupe_key=f"{event_key}:email:{user.email}"[:255],
+    )
+
+
+@transaction.atomic(savepoint=False)
+def notify_escalation(
+    *,
+    account_id: int,
+    event_key: str,
+    requester_id: int,
+    requester_name: str,
+    target_user_id: int | None,
+    session_id: int,
+    problem_summary: str,
+    psa_ticket: str,
+    priority: str,
+    link_path: str,
+    documentation: str,
+    reason: str = "escalated",
+) -> list[int]:
+    """Tell the account's engineers about an escalation, on every channel they use.
+
+    Bell rows for every active engineer/admin/owner except the requester; an email
+    per recipient whose preference allows it ("targeted" means only when
+    target_user_id is them); a Slack and a Teams post when configured and enabled; a
+    PSA internal note carrying `documentation` when there is a ticket and a PSA.
+    After commit: a `notification_created` push to each new recipient and one send
+    task per new delivery. Idempotent per event_key. Returns the Delivery ids.
+    Raises ValidationError for a link_path that is not a local path.
+    """
+    link = local_path(link_path)
+    reescalated = reason == "reescalated"
+    recipients = list(
+        User.objects.members_of(account_id)
+        .engineers_or_above()
+        .exclude(pk=requester_id)
+        .select_related("notification_preference")
+    )
+    target_name = next((u.display_name for u in recipients if u.pk == target_user_id), "")
+    title_args = {
+        "requester_name": requester_name,
+        "psa_ticket": psa_ticket,
+        "problem_summary": problem_summary,
+        "reescalated": reescalated,
+    }
+    facts = {
+        "kind": KIND_REESCALATION if reescalated else KIND_ESCALATION,
+        "title": escalation_title(**title_args),
+        "summary": problem_summary[:BODY_LIMIT],
+        "requester_name": requester_name,
+        "target_name": target_name,
+        "priority": priority,
+        "psa_ticket": psa_ticket,
+        "session_id": session_id,
+        "url": absolute_url(link),
+    }
+    notifications = _create_notifications(
+        [
+            Notification(
+                recipient=user,
+                account_id=account_id,
+                kind=facts["kind"],
+                title=escalation_title(**title_args, for_you=user.pk == target_user_id),
+                body=facts["summary"],
+                link=link,
+                event_key=event_key,
+            )
+            for user in recipients
+        ],
+        event_key,
+    )
+    _push_new(notifications.values())
+
+    deliveries = []
+    for user in recipients:
+        choice = _email_choice(user)
+        wanted = choice == EmailPreference.ALL or (
+            choice == EmailPreference.TARGETED and user.pk == target_user_id
+        )
+        if wanted and user.pk in notifications:
+            deliveries.append(
+                _email_delivery(
+                    account_id=account_id,
+                    event_key=event_key,
+                    user=user,
+                    notification=notifications[user.pk],
+                    facts=facts,
+                )
+            )
+    deliveries += _webhook_and_psa_deliveries(
+        account_id=account_id,
+        event_key=event_key,
+        facts=facts,
+        psa_ticket=psa_ticket.strip().lstrip("#"),
+        documentation=documentation,
+    )
+    return _create_deliveries(deliveries)
+
+
+def unclaimed_title(*, minutes_waiting: int, escalation: str) -> str:
+    return f"Still unclaimed after {minutes_waiting} min · {escalation}"
+
+
+@transaction.atomic(savepoint=False)
+def notify_unclaimed(
+    *,
+    account_id: int,
+    event_key: str,
+    requester_name: str,
+    session_id: int,
+    problem_summary: str,
+    psa_ticket: str,
+    priority: str,
+    link_path: str,
+    minutes_waiting: int,
+) -> list[int]:
+    """The unclaimed ladder's re-notification to the account's admins and owners.
+
+    Bell rows, emails (every preference except "none": the ladder is an admin duty
+    alert, not one of the escalations "targeted" filters out) and Slack/Teams posts
+    saying how long it has waited. Never a PSA note. Idempotent per event_key, with
+    the same after-commit work as notify_escalation. Returns the Delivery ids.
+    """
+    link = local_path(link_path)
+    title = unclaimed_title(
+        minutes_waiting=minutes_waiting,
+        escalation=escalation_title(
+            requester_name=requester_name, psa_ticket=psa_ticket, problem_summary=problem_summary
+        ),
+    )
+    facts = {
+        "kind": KIND_UNCLAIMED,
+        "title": title,
+        "summary": problem_summary[:BODY_LIMIT],
+        "requester_name": requester_name,
+        "target_name": "",
+        "priority": priority,
+        "psa_ticket": psa_ticket,
+        "session_id": session_id,
+        "minutes_waiting": minutes_waiting,
+        "url": absolute_url(link),
+    }
+    recipients = list(
+        User.objects.members_of(account_id)
+        .admins_or_above()
+        .select_related("notification_preference")
+    )
+    notifications = _create_notifications(
+        [
+            Notification(
+                recipient=user,
+                account_id=account_id,
+                kind=KIND_UNCLAIMED,
+                title=title,
+                body=facts["summary"],
+                link=link,
+                event_key=event_key,
+            )
+            for user in recipients
+        ],
+        event_key,
+    )
+    _push_new(notifications.values())
+    deliveries = [
+        _email_delivery(
+            account_id=account_id,
+            event_key=event_key,
+            user=user,
+            notification=notifications[user.pk],
+            facts=facts,
+        )
+        for user in recipients
+        if _email_choice(user) != EmailPreference.NONE and user.pk in notifications
+    ]
+    deliveries += _webhook_and_psa_deliveries(
+        account_id=account_id, event_key=event_key, facts=facts, psa_ticket="", documentation=None
+    )
+    return _create_deliveries(deliveries)
+
+
+@transaction.atomic(savepoint=False)
+def notify_user(
+    *, account_id: int, recipient_id: int, kind: str, title: str, body: str, link: str
+) -> Notification:
+    """One bell notification (e.g. "Sara picked up your escalation").
+
+    Pushes `notification_created` to the recipient's group after commit. Raises
+    ValidationError for a link that is not a local path.
+    """
+    notification = Notification.objects.create(
+        recipient_id=recipient_id,
+        account_id=account_id,
+        kind=kind[:40],
+        title=truncate(title, 250),
+        body=body[:BODY_LIMIT],
+        link=local_path(link),
+    )
+    publish_on_commit(user_group(recipient_id), NOTIFICATION_CREATED)
+    return notification

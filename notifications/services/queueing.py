@@ -1,0 +1,40 @@
+"""Handing deliveries to Celery without ever failing the caller.
+
+The Delivery row is already committed when these run, so a broker that is down only
+delays the send: the row stays `pending` and the sweeper queues it again.
+"""
+
+from django.conf import settings
+from django.db import transaction
+
+from troubleshoot.tasking import enqueue
+
+
+def enqueue_delivery(delivery_id: int, *, countdown: float | None = None) -> bool:
+    """Queue one send now (or after `countdown` seconds). Never raises."""
+    from notifications.tasks import send_delivery  # tasks import services: import late
+
+    return enqueue(send_delivery, delivery_id, countdown=countdown)
+
+
+def delayed_retry_possible() -> bool:
+    """Can a countdown task wait for a backoff? Not when tasks run inline (tests)."""
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    return not eager or getattr(settings, "BATON_TASKS_IN_THREAD", False)
+
+
+def enqueue_deliveries_on_commit(delivery_ids: list[int]) -> None:
+    """After the surrounding transaction commits, queue each delivery on its own.
+
+    One callback for the batch keeps the caller's commit cheap; each id is queued
+    separately so one failure cannot hide the others. Nothing is queued on rollback.
+    """
+    if not delivery_ids:
+        return
+    ids = list(delivery_ids)
+
+    def queue_all() -> None:
+        for delivery_id in ids:
+            enqueue_delivery(delivery_id)
+
+    transaction.on_commit(queue_all, robust=True)

@@ -1,0 +1,251 @@
+"""Sending one delivery, retrying it, sweeping up what a broker outage left behind.
+
+The send runs outside any transaction: claim the row (a conditional UPDATE, so two
+workers never send the same row), talk to the network, then record the outcome in
+a short durable transaction.
+
+PSA notes must never be posted twice. An email or chat post sent twice is a small
+annoyance; a duplicated ticket note is visible to the whole service desk. So a PSA
+send whose outcome is unknown (a read timeout, a worker killed mid-send) is marked
+failed with a sentence saying the note may be on the ticket, and only a person's
+Retry posts it again. Emails and chat posts in the same situation are retried.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from notifications import transports
+from notifications.models import Channel, Delivery, DeliveryStatus, Integration
+from notifications.services.notify import notify_user
+from notifications.services.queueing import (
+    delayed_retry_possible,
+    enqueue_deliveries_on_commit,
+    enqueue_delivery,
+)
+from notifications.transports.http import TransportError
+from troubleshoot.models import User
+from troubleshoot.roles import is_admin_or_above
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = getattr(settings, "BATON_DELIVERY_MAX_ATTEMPTS", 6)
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 60 * 60
+RETRY_AFTER_CAP_SECONDS = 6 * 60 * 60
+# A `sending` row this old belongs to a worker that died: longer than the task's
+# hard time limit (see tasks.py), so a slow but live send is never taken over.
+STALE_SENDING_AFTER = timedelta(minutes=5)
+# Pending rows are queued at commit; the sweeper only takes those a missed queueing
+# left behind, so it waits a little past their due time before stepping in.
+SWEEP_GRACE = timedelta(seconds=30)
+SWEEP_BATCH = 500
+
+SENT, SKIPPED, RETRYING, FAILED, DISABLED = "sent", "skipped", "retrying", "failed", "disabled"
+UNKNOWN_PSA_OUTCOME = (
+    "The PSA did not confirm the note; it may or may not be on the ticket. "
+    "Check the ticket before pressing Retry."
+)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """30 s, 1 min, 2 min, 4 min ... capped at an hour."""
+    return float(min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
+
+
+def _claim(delivery_id: int, now) -> bool:
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    return claimed == 1
+
+
+def delivery_send(*, delivery_id: int, now=None) -> str:
+    """Send one pending, due delivery; record sent / retry / failed / disabled.
+
+    Idempotent: a row that is not pending and due (already sent, being sent by
+    another worker, waiting for its backoff) is skipped. Never raises for a failed
+    send. Returns what happened, for logs and tests.
+    """
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return SKIPPED
+    delivery = Delivery.objects.select_related("integration").get(pk=delivery_id)
+    integration = delivery.integration
+    if delivery.channel != Channel.EMAIL and (integration is None or not integration.enabled):
+        reason = integration.disabled_reason if integration else "it was removed"
+        return _record(delivery_id, DeliveryStatus.DISABLED, error=f"Integration off: {reason}")
+    try:
+        external_id = transports.send(delivery, integration)
+    except TransportError as exc:
+        return _record_failure(delivery, exc)
+    except Exception as exc:  # a bug or a time limit: keep the row, never lose it silently
+        logger.exception("delivery %s: unexpected error while sending", delivery_id)
+        return _record_failure(
+            delivery,
+            TransportError(f"Unexpected error ({type(exc).__name__}).", maybe_delivered=True),
+        )
+    return _record(delivery_id, DeliveryStatus.SENT, external_id=external_id or "")
+
+
+@transaction.atomic(durable=True)
+def _record(
+    delivery_id: int, status: str, *, error: str = "", external_id: str = "", retry_at=None
+):
+    now = timezone.now()
+    fields = {"status": status, "updated_at": now, "last_error": error[:2000]}
+    if status == DeliveryStatus.SENT:
+        fields.update(sent_at=now, external_id=external_id[:120])
+    if retry_at is not None:
+        fields["next_attempt_at"] = retry_at
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.SENDING).update(**fields)
+    return {
+        DeliveryStatus.SENT: SENT,
+        DeliveryStatus.PENDING: RETRYING,
+        DeliveryStatus.FAILED: FAILED,
+        DeliveryStatus.DISABLED: DISABLED,
+    }[status]
+
+
+def _record_failure(delivery: Delivery, exc: TransportError) -> str:
+    is_psa = delivery.channel == Channel.PSA
+    if is_psa and exc.maybe_delivered and not exc.permanent:
+        logger.warning("delivery %s: PSA outcome unknown, not retrying", delivery.pk)
+        return _record(
+            delivery.pk, DeliveryStatus.FAILED, error=f"{exc.message} {UNKNOWN_PSA_OUTCOME}"
+        )
+    attempts = delivery.attempts  # read after the claim, so it counts this try
+    if exc.permanent:
+        outcome = _record(delivery.pk, DeliveryStatus.FAILED, error=exc.message)
+        if exc.disables and delivery.integration_id:
+            integration_disable(integration_id=delivery.integration_id, reason=exc.message)
+        return outcome
+    if attempts >= MAX_ATTEMPTS:
+        return _record(
+            delivery.pk,
+            DeliveryStatus.FAILED,
+            error=f"Gave up after {attempts} tries: {exc.message}",
+        )
+    delay = backoff_seconds(attempts)
+    if exc.retry_after is not None:
+        delay = min(max(exc.retry_after, 1.0), RETRY_AFTER_CAP_SECONDS)
+    outcome = _record(
+        delivery.pk,
+        DeliveryStatus.PENDING,
+        error=exc.message,
+        retry_at=timezone.now() + timedelta(seconds=delay),
+    )
+    # A countdown task is the fast path; the row's next_attempt_at and the sweeper
+    # are the guarantee (a countdown task can be lost with Redis).
+    if delayed_retry_possible():
+        enqueue_delivery(delivery.pk, countdown=delay)
+    return outcome
+
+
+@transaction.atomic(durable=True)
+def integration_disable(*, integration_id: int, reason: str) -> bool:
+    """Turn an integration off after a permanent error and say so to the admins.
+
+    Its other pending deliveries become `disabled` (they would fail the same way);
+    every admin and owner gets a bell notification. Returns False when it was off
+    already, so concurrent failures tell the admins once.
+    """
+    now = timezone.now()
+    integration = Integration.objects.select_for_update().filter(pk=integration_id).first()
+    if integration is None or not integration.enabled:
+        return False
+    integration.enabled = False
+    integration.disabled_reason = reason[:300]
+    integration.disabled_at = now
+    integration.save(update_fields=["enabled", "disabled_reason", "disabled_at", "updated_at"])
+    Delivery.objects.filter(integration=integration, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.DISABLED,
+        updated_at=now,
+        last_error=f"Integration disabled: {reason}"[:2000],
+    )
+    for admin_id in (
+        User.objects.members_of(integration.account_id)
+        .admins_or_above()
+        .values_list("pk", flat=True)
+    ):
+        notify_user(
+            account_id=integration.account_id,
+            recipient_id=admin_id,
+            kind="integration_disabled",
+            title=f"{integration.get_kind_display()} integration disabled: {reason}",
+            body="Baton stopped sending to it after a permanent error. Fix the settings and "
+            "save them to turn it back on.",
+            link="/account/integrations/",
+        )
+    return True
+
+
+@transaction.atomic(durable=True)
+def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
+    """An admin sends a failed, disabled or stuck delivery again, from scratch.
+
+    Raises PermissionDenied for a non-admin, Delivery.DoesNotExist for another
+    account's row, ValidationError (a sentence) for a row already sent or sending.
+    Queues the send after commit.
+    """
+    if not is_admin_or_above(actor):
+        raise PermissionDenied("Only admins and owners can retry deliveries.")
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id, account_id=actor.account_id)
+    if delivery.status == DeliveryStatus.SENT:
+        raise ValidationError("This delivery was already sent; it is not sent twice.")
+    if delivery.status == DeliveryStatus.SENDING:
+        raise ValidationError("This delivery is being sent right now.")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempts = 0
+    delivery.next_attempt_at = timezone.now()
+    delivery.updated_at = delivery.next_attempt_at
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+    enqueue_deliveries_on_commit([delivery.pk])
+    return delivery
+
+
+def deliveries_sweep(*, now=None) -> dict:
+    """The periodic safety net: recover abandoned sends and queue overdue pending rows.
+
+    A `sending` row past STALE_SENDING_AFTER lost its worker: emails and chat posts
+    go back to pending, PSA notes are failed with UNKNOWN_PSA_OUTCOME (see module
+    docstring). Pending rows due for longer than SWEEP_GRACE, e.g. because Redis was
+    down when their transaction committed, are queued again; the claim in
+    delivery_send makes a double queueing harmless. Returns counts.
+    """
+    now = now or timezone.now()
+    stale = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, updated_at__lt=now - STALE_SENDING_AFTER
+    )
+    with transaction.atomic(durable=True):
+        failed_psa = stale.filter(channel=Channel.PSA).update(
+            status=DeliveryStatus.FAILED,
+            updated_at=now,
+            last_error=f"The worker stopped while posting. {UNKNOWN_PSA_OUTCOME}",
+        )
+        revived_ids = list(
+            stale.exclude(channel=Channel.PSA)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        Delivery.objects.filter(pk__in=revived_ids, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING,
+            updated_at=now,
+            next_attempt_at=now,
+            last_error="The worker stopped while sending; sending again.",
+        )
+    due_ids = revived_ids + list(
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+        )
+        .exclude(pk__in=revived_ids)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    queued = sum(1 for delivery_id in due_ids if enqueue_delivery(delivery_id))
+    return {"queued": queued, "revived": len(revived_ids), "failed_psa": failed_psa}

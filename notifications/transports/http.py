@@ -1,0 +1,127 @@
+"""The one HTTP helper every integration uses: explicit timeouts, one error type.
+
+Integrations turn answers into `TransportError`s the delivery ledger understands:
+transient (retry later, maybe after Retry-After) or permanent (stop; and usually
+disable the integration, because every later send would fail the same way).
+
+URLs never appear in messages or logs: a webhook URL is a credential.
+"""
+
+from email.utils import parsedate_to_datetime
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+USER_AGENT = "Baton-notifications/1.0"
+ERROR_EXCERPT = 300
+
+
+class TransportError(Exception):
+    """A send that did not succeed.
+
+    permanent: retrying will not help. disables: the integration itself is broken
+    (defaults to `permanent`; a PSA's 404 for one ticket is permanent but does not
+    disable). maybe_delivered: the request may have reached the server (a read
+    timeout), which matters for sends that must never be repeated.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        *,
+        disables: bool | None = None,
+        maybe_delivered: bool = False,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.disables = permanent if disables is None else disables
+        self.maybe_delivered = maybe_delivered
+
+
+def timeout() -> httpx.Timeout:
+    seconds = settings.BATON_HTTP_TIMEOUT
+    return httpx.Timeout(seconds, connect=min(seconds, 5.0))
+
+
+def request(method: str, url: str, **kwargs) -> httpx.Response:
+    """Send one request with Baton's timeouts; network failures become TransportError.
+
+    Any HTTP status comes back as a response: callers look at their own special
+    cases first, then call `raise_for_status`.
+    """
+    headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
+    try:
+        with httpx.Client(timeout=timeout(), follow_redirects=False) as client:
+            return client.request(method, url, headers=headers, **kwargs)
+    except httpx.ConnectTimeout as exc:
+        raise TransportError("Timed out connecting to the server.") from exc
+    except httpx.TimeoutException as exc:
+        raise TransportError(
+            f"No answer within {settings.BATON_HTTP_TIMEOUT:g} s.", maybe_delivered=True
+        ) from exc
+    except httpx.ConnectError as exc:
+        raise TransportError("Could not connect to the server.") from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise TransportError("The URL is not an http(s) URL.", permanent=True) from exc
+    except httpx.HTTPError as exc:
+        # Reading or writing failed mid-way: the server may have seen the request.
+        raise TransportError(
+            f"Connection failed ({type(exc).__name__}).", maybe_delivered=True
+        ) from exc
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After is seconds or an HTTP date; anything else is ignored."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - timezone.now()).total_seconds())
+
+
+def excerpt(response: httpx.Response) -> str:
+    text = " ".join(response.text.split())
+    return text[:ERROR_EXCERPT]
+
+
+def raise_for_status(response: httpx.Response, *, service: str) -> None:
+    """Map an HTTP status to success (return) or a TransportError (raise)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    detail = excerpt(response)
+    said = f": {detail}" if detail else ""
+    if status == 429:
+        raise TransportError(
+            f"{service} is rate limiting (429){said}",
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    if status >= 500:
+        raise TransportError(
+            f"{service} had a server error ({status}){said}",
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    if status in (401, 403):
+        raise TransportError(f"{service} refused the credentials ({status}){said}", permanent=True)
+    if status in (404, 410):
+        raise TransportError(f"{service} does not know this address ({status}){said}", True)
+    if 300 <= status < 400:
+        raise TransportError(f"{service} answered with a redirect ({status}).", permanent=True)
+    raise TransportError(f"{service} rejected the request ({status}){said}", permanent=True)
+
+
+def json_or_empty(response: httpx.Response):
+    try:
+        return response.json()
+    except ValueError:
+        return {}

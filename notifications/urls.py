@@ -1,0 +1,26 @@
+from django.urls import path
+
+from notifications.views import bell, deliveries, preferences, settings
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", bell.notification_list, name="list"),
+    path("notifications/panel/", bell.panel, name="panel"),
+    path("notifications/read-all/", bell.mark_all_read, name="read_all"),
+    path("notifications/<int:notification_id>/open/", bell.notification_open, name="open"),
+    path("notifications/preferences/", preferences.preferences, name="preferences"),
+    path("account/integrations/", settings.integrations, name="integrations"),
+    path("account/integrations/timeout/", settings.unclaimed_timeout, name="unclaimed_timeout"),
+    path("account/integrations/<slug:slot>/", settings.integration_save, name="integration_save"),
+    path(
+        "account/integrations/<slug:slot>/test/", settings.integration_test, name="integration_test"
+    ),
+    path(
+        "account/integrations/<slug:slot>/remove/",
+        settings.integration_remove,
+        name="integration_remove",
+    ),
+    path("account/deliveries/", deliveries.delivery_list, name="deliveries"),
+    path("account/deliveries/<int:delivery_id>/retry/", deliveries.delivery_retry, name="retry"),
+]
