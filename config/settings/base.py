@@ -80,6 +80,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Django 6 has {% partialdef %} built in; until then the package provides it
+            # for every template, so templates read the same on both.
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -154,6 +157,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Embedded mode: run "eager" tasks on a background thread so no request waits for them.
+BATON_TASKS_IN_THREAD = env_bool("BATON_TASKS_IN_THREAD", True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -170,7 +175,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BEAT_SCHEDULE = {}  # apps add their periodic tasks in config/celery.py
+CELERY_BEAT_SCHEDULE = {
+    # The outbox safety net: re-queues deliveries a broker outage left pending.
+    "notifications-sweep-deliveries": {
+        "task": "notifications.tasks.sweep_deliveries",
+        "schedule": 60.0,
+    },
+}
+# The unclaimed-escalation ladder, and assessments whose task was lost.
+CELERY_BEAT_SCHEDULE["handoffs-sweep"] = {"task": "handoffs.tasks.sweep_handoffs", "schedule": 60.0}
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "troubleshoot.User"
@@ -200,7 +213,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- AI -------------------------------------------------------------------
 ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY")
 ANTHROPIC_BASE_URL = env("ANTHROPIC_BASE_URL")  # tests and the bench point it at a fake
-BATON_AI_MODEL = env("BATON_AI_MODEL", "claude-sonnet-4-5")
+BATON_AI_MODEL = env("BATON_AI_MODEL", "claude-sonnet-4-6")
 BATON_AI_TIMEOUT = float(env("BATON_AI_TIMEOUT", "30"))
 BATON_AI_MAX_RETRIES = env_int("BATON_AI_MAX_RETRIES", 2)
 

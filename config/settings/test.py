@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = False
+BATON_TASKS_IN_THREAD = False  # effects visible when the request returns
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 ANTHROPIC_API_KEY = ""

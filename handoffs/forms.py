@@ -1,0 +1,68 @@
+from django import forms
+
+from handoffs.models import NOTES_MAX, Intent, Priority
+from troubleshoot.selectors.accounts import engineers_for_account
+
+
+class HandoffForm(forms.Form):
+    intent = forms.ChoiceField(
+        choices=Intent.choices,
+        initial=Intent.ESCALATE,
+        widget=forms.RadioSelect,
+        help_text="Park keeps it private until you or a teammate pick it up; escalate rings "
+        "the team now.",
+    )
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    engineer_notes = forms.CharField(
+        label="Notes for whoever picks it up",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What you suspect, what to avoid…"}),
+        help_text=f"At most {NOTES_MAX} characters.",
+    )
+    target_user = forms.ModelChoiceField(
+        label="For someone in particular? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Anyone on the team",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Teammates who can take it; yourself is not offered (and refused if posted).
+        self.fields["target_user"].queryset = engineers_for_account(
+            user.account_id, exclude_user_id=user.pk
+        )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
+
+
+class ReassignForm(forms.Form):
+    to_user = forms.ModelChoiceField(queryset=None, label="Hand it to")
+    note = forms.CharField(required=False, max_length=NOTES_MAX)
+
+    def __init__(self, *args, user, exclude_user_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = engineers_for_account(
+            user.account_id, exclude_user_id=exclude_user_id
+        )
+
+
+class ReescalateForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices)
+    note = forms.CharField(required=False, max_length=NOTES_MAX)
+
+
+class QueueFilterForm(forms.Form):
+    intent = forms.ChoiceField(
+        choices=[("", "Parked and escalated"), *Intent.choices], required=False
+    )
+    priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
+    mine = forms.BooleanField(required=False, label="Targeted to me")
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

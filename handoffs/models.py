@@ -1,0 +1,154 @@
+"""Handoffs: a session parked or escalated to the team, with its audit trail.
+
+The snapshot is the session as it stood at the moment of handoff and never changes;
+the session itself goes on (the claimer's steps join its timeline).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+NOTES_MAX = 5000
+
+
+class Intent(models.TextChoices):
+    PARK = "park", "Park"
+    ESCALATE = "escalate", "Escalate"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+# Lower sorts first in the queue: urgent work on top.
+PRIORITY_ORDER = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class HandoffStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLAIMED = "claimed", "Claimed"
+    RELEASED = "released", "Released"
+    CANCELLED = "cancelled", "Cancelled"
+    RESOLVED = "resolved", "Resolved"
+
+
+# In the queue, waiting for someone to claim it.
+QUEUED_STATUSES = (HandoffStatus.OPEN, HandoffStatus.RELEASED)
+# Not finished: a session has at most one handoff in these states.
+ACTIVE_STATUSES = (HandoffStatus.OPEN, HandoffStatus.CLAIMED, HandoffStatus.RELEASED)
+
+
+class AIStatus(models.TextChoices):
+    PENDING = "pending", "Writing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Handoff(models.Model):
+    session = models.ForeignKey(
+        "troubleshoot.Session", on_delete=models.CASCADE, related_name="handoffs"
+    )
+    account = models.ForeignKey(
+        "troubleshoot.Account", on_delete=models.CASCADE, related_name="handoffs"
+    )
+    team = models.ForeignKey(
+        "troubleshoot.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    intent = models.CharField(max_length=10, choices=Intent.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    engineer_notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handoffs_created"
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoffs_targeted",
+    )
+    status = models.CharField(
+        max_length=10, choices=HandoffStatus.choices, default=HandoffStatus.OPEN
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoffs_claimed",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.JSONField(default=dict)
+    ai_status = models.CharField(max_length=10, choices=AIStatus.choices, default=AIStatus.PENDING)
+    ai_assessment = models.JSONField(default=dict, blank=True)
+    escalation_package = models.TextField(blank=True)
+    ai_error = models.CharField(max_length=500, blank=True)
+    # When it (re)entered the queue: the unclaimed ladder counts from here.
+    queued_at = models.DateTimeField(default=timezone.now)
+    ladder_step = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["account", "status", "intent"]),
+            models.Index(fields=["session", "created_at"]),
+        ]
+        constraints = [
+            # The database, not the code, guarantees one live handoff per session.
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(status__in=["open", "claimed", "released"]),
+                name="one_active_handoff_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_intent_display()} #{self.pk} ({self.status})"
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status in QUEUED_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", "Handed off"
+    CLAIMED = "claimed", "Claimed"
+    RELEASED = "released", "Released"
+    REASSIGNED = "reassigned", "Reassigned"
+    CANCELLED = "cancelled", "Cancelled"
+    RESOLVED = "resolved", "Resolved"
+    REESCALATED = "reescalated", "Re-escalated"
+    UNCLAIMED_REMINDER = "unclaimed_reminder", "Still unclaimed"
+    ASSESSMENT = "assessment", "AI assessment"
+
+
+class HandoffEvent(models.Model):
+    """The audit trail: who did what, when, from which state to which, and why."""
+
+    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on handoff {self.handoff_id}"

@@ -1,0 +1,71 @@
+"""Pieces every handoff service shares: audit rows, live events, paths, locking."""
+
+from django.urls import reverse
+
+from handoffs.errors import HandoffConflict, HandoffValidationError
+from handoffs.models import Handoff, HandoffEvent
+from troubleshoot.events import account_group, publish_on_commit
+from troubleshoot.models import User
+
+
+def pickup_path(session_id: int) -> str:
+    return reverse("handoffs:pickup", args=[session_id])
+
+
+def record_event(
+    handoff: Handoff, *, actor: User | None, kind: str, from_status: str, note: str = ""
+) -> HandoffEvent:
+    return HandoffEvent.objects.create(
+        handoff=handoff,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=handoff.status,
+        note=note,
+    )
+
+
+def publish_handoff_event(handoff: Handoff, event_type: str, **extra) -> None:
+    """Tell the account's watchers after commit. Ids and kinds only, no text:
+    each page re-fetches what it shows through a view that checks access."""
+    event = {
+        "type": event_type,
+        "handoff_id": handoff.pk,
+        "session_id": handoff.session_id,
+        "intent": handoff.intent,
+        "status": handoff.status,
+    }
+    event.update(extra)
+    publish_on_commit(account_group(handoff.account_id), event)
+
+
+def lock_handoff(*, account_id: int, handoff_id: int) -> Handoff:
+    """The row, locked for the rest of the transaction, or a 409 when it is gone."""
+    handoff = (
+        Handoff.objects.select_for_update()
+        .filter(pk=handoff_id, account_id=account_id)
+        .select_related("session")
+        .first()
+    )
+    if handoff is None:
+        raise HandoffConflict("This handoff no longer exists.")
+    return handoff
+
+
+def illegal(handoff: Handoff, action: str) -> HandoffConflict:
+    return HandoffConflict(
+        f"Cannot {action}: this {handoff.get_intent_display().lower()} is "
+        f"{handoff.get_status_display().lower()}."
+    )
+
+
+def validate_teammate(*, account_id: int, user_id: int, exclude_user_id: int, self_message: str):
+    """An active engineer, admin or owner of the same account, not the excluded person."""
+    if user_id == exclude_user_id:
+        raise HandoffValidationError(self_message, field="target_user")
+    user = User.objects.members_of(account_id).engineers_or_above().filter(pk=user_id).first()
+    if user is None:
+        raise HandoffValidationError(
+            "Choose an active engineer, admin or owner of your account.", field="target_user"
+        )
+    return user

@@ -1,0 +1,132 @@
+"""Park or escalate a session."""
+
+from django.db import IntegrityError, transaction
+
+from handoffs.errors import HandoffConflict, HandoffForbidden, HandoffValidationError
+from handoffs.models import NOTES_MAX, AIStatus, EventKind, Handoff, Intent, Priority
+from handoffs.services.common import (
+    pickup_path,
+    publish_handoff_event,
+    record_event,
+    validate_teammate,
+)
+from notifications.services import notify_escalation
+from troubleshoot.models import Session, SessionStatus, User
+from troubleshoot.roles import is_engineer_or_above
+from troubleshoot.selectors.sessions import session_snapshot
+from troubleshoot.services.sessions import session_add_system_step, session_set_status
+from troubleshoot.tasking import enqueue_on_commit
+
+# Only a session being worked can be handed off.
+HANDOFF_FROM = (SessionStatus.ACTIVE,)
+
+
+@transaction.atomic(durable=True)
+def handoff_create(
+    *,
+    actor: User,
+    session_id: int,
+    intent: str,
+    priority: str = Priority.NORMAL,
+    engineer_notes: str = "",
+    target_user_id: int | None = None,
+) -> Handoff:
+    """Park (private, back to the team queue later) or escalate a session.
+
+    One durable transaction: validate, snapshot the session, flip its status, write
+    the audit row and, for an escalation, the bell rows and the delivery outbox.
+    After commit only: `handoff_created` to the account's group, the delivery tasks,
+    and the AI enrichment task. Nothing slow happens before the request returns.
+
+    Raises HandoffForbidden (not the owner, or a viewer), HandoffValidationError (bad
+    intent/priority/notes/target) and HandoffConflict (already handed off, or the
+    session is not active).
+    """
+    if intent not in Intent.values:
+        raise HandoffValidationError("Choose park or escalate.", field="intent")
+    if priority not in Priority.values:
+        raise HandoffValidationError("Choose a priority from the list.", field="priority")
+    if len(engineer_notes) > NOTES_MAX:
+        raise HandoffValidationError(
+            f"Notes can be at most {NOTES_MAX} characters.", field="engineer_notes"
+        )
+    if not is_engineer_or_above(actor):
+        raise HandoffForbidden("Only engineers, admins and owners can hand off a session.")
+
+    session = (
+        Session.objects.select_for_update()
+        .filter(pk=session_id, account_id=actor.account_id)
+        .first()
+    )
+    if session is None:
+        raise HandoffForbidden("That session is not yours to hand off.")
+    if session.user_id != actor.pk:
+        raise HandoffForbidden("Only the engineer who owns this session can hand it off.")
+    if session.status not in HANDOFF_FROM:
+        raise HandoffConflict(
+            f"This session is {session.get_status_display().lower()}; "
+            "only an active session can be parked or escalated."
+        )
+
+    target = None
+    if target_user_id is not None:
+        target = validate_teammate(
+            account_id=actor.account_id,
+            user_id=target_user_id,
+            exclude_user_id=actor.pk,
+            self_message="You can't escalate to yourself.",
+        )
+
+    escalate = intent == Intent.ESCALATE
+    try:
+        # A savepoint, so a lost race on the one-live-handoff constraint is a clean 409.
+        with transaction.atomic():
+            handoff = Handoff.objects.create(
+                session=session,
+                account_id=actor.account_id,
+                team_id=session.team_id or actor.team_id,
+                intent=intent,
+                priority=priority,
+                engineer_notes=engineer_notes.strip(),
+                created_by=actor,
+                target_user=target,
+                snapshot=session_snapshot(session),
+                ai_status=AIStatus.PENDING if escalate else AIStatus.SKIPPED,
+            )
+    except IntegrityError as exc:
+        raise HandoffConflict("This session already has an open handoff.") from exc
+
+    new_status = SessionStatus.ESCALATED if escalate else SessionStatus.PARKED
+    session_set_status(session_id=session.pk, status=new_status, assignee_id=None)
+    verb = "Escalated to the team" if escalate else "Parked"
+    if target is not None:
+        verb += f" for {target.display_name}"
+    session_add_system_step(
+        session_id=session.pk,
+        author_id=actor.pk,
+        text=f"{verb} by {actor.display_name} ({handoff.get_priority_display().lower()} priority).",
+    )
+    record_event(
+        handoff, actor=actor, kind=EventKind.CREATED, from_status="", note=handoff.engineer_notes
+    )
+
+    if escalate:
+        # Rows in this transaction (the outbox); sending starts after commit.
+        notify_escalation(
+            account_id=actor.account_id,
+            event_key=f"handoff-{handoff.pk}-created",
+            requester_id=actor.pk,
+            requester_name=actor.display_name,
+            target_user_id=target.pk if target else None,
+            session_id=session.pk,
+            problem_summary=session.problem_summary,
+            psa_ticket=session.psa_ticket,
+            priority=handoff.priority,
+            link_path=pickup_path(session.pk),
+            documentation=handoff.snapshot.get("documentation", ""),
+        )
+        from handoffs.tasks import enrich_handoff
+
+        enqueue_on_commit(enrich_handoff, handoff.pk)
+    publish_handoff_event(handoff, "handoff_created", priority=handoff.priority)
+    return handoff

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from handoffs.views import actions, pickup, queue
+
+app_name = "handoffs"
+
+urlpatterns = [
+    path("queue/", queue.queue_page, name="queue"),
+    path("queue/list/", queue.queue_list, name="queue_list"),
+    path("queue/count/", queue.queue_count, name="queue_count"),
+    path("sessions/<int:session_id>/handoff/", actions.handoff_form, name="handoff_form"),
+    path("sessions/<int:session_id>/handoff/panel/", actions.session_panel, name="session_panel"),
+    path("sessions/<int:session_id>/pickup/", pickup.pickup, name="pickup"),
+    path("handoffs/<int:handoff_id>/claim/", actions.claim, name="claim"),
+    path("handoffs/<int:handoff_id>/release/", actions.release, name="release"),
+    path("handoffs/<int:handoff_id>/reassign/", actions.reassign, name="reassign"),
+    path("handoffs/<int:handoff_id>/cancel/", actions.cancel, name="cancel"),
+    path("handoffs/<int:handoff_id>/resolve/", actions.resolve, name="resolve"),
+    path("handoffs/<int:handoff_id>/reescalate/", actions.reescalate, name="reescalate"),
+    path("handoffs/<int:handoff_id>/assessment/", pickup.assessment, name="assessment"),
+    path(
+        "handoffs/<int:handoff_id>/assessment/retry/",
+        actions.retry_assessment,
+        name="retry_assessment",
+    ),
+]

@@ -1,0 +1,45 @@
+"""The pickup screen: everything a senior needs, and the live AI assessment."""
+
+from django.shortcuts import render
+
+from handoffs.forms import ReassignForm, ReescalateForm
+from handoffs.models import HandoffStatus
+from handoffs.selectors import events_for_handoff, get_handoff_for_user, latest_handoff_for_session
+from troubleshoot.roles import is_admin_or_above, is_engineer_or_above, member_required
+
+
+@member_required
+def pickup(request, session_id: int):
+    handoff = latest_handoff_for_session(request.user, session_id)
+    user = request.user
+    is_claimer = handoff.claimed_by_id == user.pk
+    is_requester = handoff.created_by_id == user.pk
+    engineer = is_engineer_or_above(user)
+    context = {
+        "handoff": handoff,
+        "session": handoff.session,
+        "snapshot": handoff.snapshot,
+        "events": events_for_handoff(handoff),
+        "can_claim": engineer and handoff.is_queued and not is_requester,
+        "can_release": handoff.status == HandoffStatus.CLAIMED and is_claimer,
+        "can_reassign": handoff.status == HandoffStatus.CLAIMED
+        and (is_claimer or is_admin_or_above(user)),
+        "can_resolve": (
+            handoff.status == HandoffStatus.CLAIMED and (is_claimer or is_admin_or_above(user))
+        )
+        or (handoff.is_queued and (is_requester or is_admin_or_above(user))),
+        "can_cancel": handoff.is_queued and is_requester,
+        "can_reescalate": handoff.is_queued and (is_requester or is_admin_or_above(user)),
+        "can_continue": handoff.status == HandoffStatus.CLAIMED and is_claimer,
+        "can_retry_ai": engineer,
+        "reassign_form": ReassignForm(user=user, exclude_user_id=handoff.claimed_by_id),
+        "reescalate_form": ReescalateForm(initial={"priority": "urgent"}),
+    }
+    return render(request, "handoffs/pickup.html", context)
+
+
+@member_required
+def assessment(request, handoff_id: int):
+    handoff = get_handoff_for_user(request.user, handoff_id)
+    context = {"handoff": handoff, "can_retry_ai": is_engineer_or_above(request.user)}
+    return render(request, "handoffs/pickup.html#assessment", context)
