@@ -40,7 +40,9 @@ class NoteForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    to_user = forms.ModelChoiceField(queryset=None, label="Hand it to")
+    to_user = forms.ModelChoiceField(
+        queryset=None, label="Hand it to", empty_label="Choose a teammate…"
+    )
     note = forms.CharField(required=False, max_length=NOTES_MAX)
 
     def __init__(self, *args, user, exclude_user_id=None, **kwargs):

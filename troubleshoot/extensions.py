@@ -6,3 +6,15 @@ panel in AppConfig.ready(), e.g. handoffs adds "handoffs/_session_panel.html".
 """
 
 SESSION_PANELS: list[str] = []
+
+# SESSION_CLOSE_HOOKS: callables `hook(*, session, actor, note)` run inside the
+# transaction that resolves or abandons a session (session.status is already the new
+# one), so another app can close what it keeps about the session in the same commit:
+# handoffs closes the session's live handoff. Explicit calls from the services, not
+# signals; a hook must not do I/O (it may register on_commit work).
+SESSION_CLOSE_HOOKS: list = []
+
+
+def run_session_close_hooks(*, session, actor, note: str = "") -> None:
+    for hook in SESSION_CLOSE_HOOKS:
+        hook(session=session, actor=actor, note=note)

@@ -265,3 +265,23 @@ def test_release_reassign_resolve_over_http(escalate, client_for, alice, sam, se
     assert handoff.status == HandoffStatus.RESOLVED
     kinds = list(handoff.events.values_list("kind", flat=True))
     assert kinds == ["created", "assessment", "claimed", "reassigned", "resolved"]
+
+
+def test_resolving_the_session_on_its_page_resolves_the_handoff(escalate, alice, sam, session):
+    from troubleshoot.services.sessions import session_resolve
+
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    session_resolve(actor=sam, session_id=session.pk, resolution_note="Rebuilt the profile")
+    handoff.refresh_from_db()
+    assert handoff.status == HandoffStatus.RESOLVED
+    assert handoff.events.last().note == "Rebuilt the profile"
+
+
+def test_abandoning_a_parked_session_cancels_its_park(escalate, alice, session):
+    from troubleshoot.services.sessions import session_abandon
+
+    park = escalate(alice, session, intent="park")
+    session_abandon(actor=alice, session_id=session.pk)
+    park.refresh_from_db()
+    assert park.status == HandoffStatus.CANCELLED

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from troubleshoot.events import publish_on_commit, user_group
+from troubleshoot.extensions import run_session_close_hooks
 from troubleshoot.models_sessions import Session, SessionKind, SessionStatus, Step, StepKind
 from troubleshoot.models_trees import Node, NodeKind, Option, Tree
 from troubleshoot.selectors.sessions import can_work_on_session
@@ -252,6 +253,7 @@ def session_resolve(*, actor, session_id: int, resolution_note: str) -> Session:
         text=f"Resolved by {actor.display_name}.",
     )
     touch_session(session, "status", "resolution_note", "resolved_at", actor_id=actor.pk)
+    run_session_close_hooks(session=session, actor=actor, note=resolution_note)
     return session
 
 
@@ -266,6 +268,7 @@ def session_abandon(*, actor, session_id: int) -> Session:
         text=f"Closed as abandoned by {actor.display_name}.",
     )
     touch_session(session, "status", actor_id=actor.pk)
+    run_session_close_hooks(session=session, actor=actor)
     return session
 
 

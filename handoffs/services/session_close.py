@@ -1,0 +1,34 @@
+"""Keep a handoff in step when its session is resolved or abandoned on the session page."""
+
+from django.utils import timezone
+
+from handoffs.models import ACTIVE_STATUSES, EventKind, Handoff, HandoffStatus
+from handoffs.services.common import publish_handoff_event, record_event
+from troubleshoot.models import SessionStatus
+
+
+def handoff_close_with_session(*, session, actor, note: str = "") -> Handoff | None:
+    """Registered in troubleshoot.extensions.SESSION_CLOSE_HOOKS; runs inside the
+    session service's transaction. A resolved session resolves its live handoff, an
+    abandoned one cancels it, so no card is left claimable for a closed session."""
+    handoff = (
+        Handoff.objects.select_for_update()
+        .filter(session_id=session.pk, status__in=ACTIVE_STATUSES)
+        .first()
+    )
+    if handoff is None:
+        return None
+    from_status = handoff.status
+    resolved = session.status == SessionStatus.RESOLVED
+    handoff.status = HandoffStatus.RESOLVED if resolved else HandoffStatus.CANCELLED
+    handoff.closed_at = timezone.now()
+    handoff.save(update_fields=["status", "closed_at", "updated_at"])
+    record_event(
+        handoff,
+        actor=actor,
+        kind=EventKind.RESOLVED if resolved else EventKind.CANCELLED,
+        from_status=from_status,
+        note=note or ("Session resolved." if resolved else "Session abandoned."),
+    )
+    publish_handoff_event(handoff, "handoff_resolved" if resolved else "handoff_cancelled")
+    return handoff
