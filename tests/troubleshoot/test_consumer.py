@@ -123,3 +123,22 @@ def test_full_stack_refuses_a_foreign_origin(client, alice):
 
 def test_full_stack_refuses_without_a_session(client):
     assert not _connects_through_full_stack(None, "http://127.0.0.1:8000")
+
+
+@pytest.mark.skipif(
+    not __import__("os").environ.get("REDIS_URL"),
+    reason="needs Redis: set REDIS_URL=redis://... (.ci/run does)",
+)
+def test_idle_socket_still_hears_events_on_the_redis_layer(alice):
+    """redis-py 8 closes a blocking read idle for 5 s unless socket_timeout is lifted
+    (FIELD-NOTES): a senior watching a quiet queue must still get the next escalation."""
+    import asyncio
+
+    async def scenario():
+        ws, _ = await connect_as(alice)
+        await asyncio.sleep(7)
+        await publish(account_group(alice.account_id), {"type": "handoff_created", "handoff_id": 3})
+        assert (await ws.receive_json_from(timeout=3))["handoff_id"] == 3
+        await ws.disconnect()
+
+    run(scenario)
