@@ -1,0 +1,83 @@
+"""Driving Debian's Chromium with Playwright from a Channels live-server test.
+
+Browser downloads are impossible here, so Playwright launches /usr/bin/chromium
+(`apt-get install chromium`). Playwright's sync API runs an event loop in the test
+thread, hence DJANGO_ALLOW_ASYNC_UNSAFE (the ORM calls the tests make are plain
+sync code between browser steps).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def skip_reason() -> str | None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "browser tests need PostgreSQL for the live server: set DATABASE_URL"
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        return f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+requires_browser = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+
+def launch():
+    """(playwright, browser): the caller stops both (and sets DJANGO_ALLOW_ASYNC_UNSAFE
+    only while its tests run: subprocesses of other tests must not inherit it)."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    return playwright, browser
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def session_cookie(user) -> str:
+    """A logged-in session for `user`, written to the (shared) test database."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    return client.cookies["sessionid"].value
+
+
+def context_for(browser, base_url: str, user=None):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 860})
+    if user is not None:
+        context.add_cookies([{"name": "sessionid", "value": session_cookie(user), "url": base_url}])
+    return context
+
+
+def pretend_hidden(page) -> None:
+    """Headless pages are always visible; make this one report hidden, as a
+    background tab does, so the title-flash path runs."""
+    page.evaluate(
+        """() => {
+            Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
+            Object.defineProperty(document, 'visibilityState',
+                {configurable: true, get: () => 'hidden'});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }"""
+    )
