@@ -5,13 +5,21 @@ Payloads carry kinds and ids, never private text: the page re-fetches its partia
 through a normal view, which renders and authorizes.
 """
 
+import asyncio
 import logging
+import os
+import threading
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# How long a caller waits for Redis to take one event before giving up on it.
+PUBLISH_TIMEOUT = 2.0
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+_publisher_lock = threading.Lock()
 
 MESSAGE_TYPE = "baton.event"  # consumer method baton_event
 
@@ -32,11 +40,35 @@ def publish_now(group: str, event: dict) -> bool:
     """
     try:
         layer = get_channel_layer()
-        async_to_sync(layer.group_send)(group, {"type": MESSAGE_TYPE, "event": event})
+        message = {"type": MESSAGE_TYPE, "event": event}
+        if isinstance(layer, InMemoryChannelLayer):
+            # In-process queues belong to the caller's loop: stay on it.
+            async_to_sync(layer.group_send)(group, message)
+        else:
+            coroutine = layer.group_send(group, message)
+            future = asyncio.run_coroutine_threadsafe(coroutine, _publisher_loop())
+            future.result(timeout=PUBLISH_TIMEOUT)
         return True
     except Exception:  # Redis down, layer misconfigured: log, never fail the caller
         logger.warning("could not publish %s to %s", event.get("type"), group, exc_info=True)
         return False
+
+
+def _publisher_loop() -> asyncio.AbstractEventLoop:
+    """One long-lived event loop per process for publishing to Redis.
+
+    async_to_sync would start a new loop per call, and the Redis layers keep their
+    connections per loop, so every event paid for a new connection: about 3.7 ms
+    each, measured in bench/ (0.3 ms on a kept connection). Keyed by pid because a
+    forked Celery child inherits the loop object but not its thread.
+    """
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="baton-publisher", daemon=True).start()
+            _publisher = (os.getpid(), loop)
+        return _publisher[1]
 
 
 def publish_on_commit(group: str, event: dict) -> None:

@@ -110,6 +110,9 @@ def handoff_create(
         handoff, actor=actor, kind=EventKind.CREATED, from_status="", note=handoff.engineer_notes
     )
 
+    # Registered before the bell rows' pushes, so after commit the queue event goes
+    # out first: with 500 watchers it would otherwise wait behind 500 bell pushes.
+    publish_handoff_event(handoff, "handoff_created", priority=handoff.priority)
     if escalate:
         # Rows in this transaction (the outbox); sending starts after commit.
         notify_escalation(
@@ -128,5 +131,4 @@ def handoff_create(
         from handoffs.tasks import enrich_handoff
 
         enqueue_on_commit(enrich_handoff, handoff.pk)
-    publish_handoff_event(handoff, "handoff_created", priority=handoff.priority)
     return handoff
