@@ -20,3 +20,14 @@ def send_delivery(delivery_id: int) -> str:
 def sweep_deliveries() -> dict:
     """Every minute: re-queue pending rows a broker outage left behind; recover stuck sends."""
     return deliveries_sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=20, time_limit=30)
+def queue_deliveries(delivery_ids: list[int]) -> int:
+    """Fan one escalation's deliveries out into one send task each (see queueing.py).
+
+    Safe to run twice: a delivery already sent or being sent is skipped by its task.
+    """
+    from notifications.services.queueing import enqueue_each
+
+    return enqueue_each(delivery_ids)
