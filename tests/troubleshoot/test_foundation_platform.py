@@ -97,6 +97,11 @@ def test_healthz_reports_each_service(client):
 @pytest.fixture
 def broken_redis(settings):
     """Point the channel layer and the broker at a port where nothing listens."""
+    from config.celery import app
+
+    # Read before changing: Celery reads Django's settings live.
+    old_broker = app.conf.broker_url
+    old_eager = app.conf.task_always_eager
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -104,16 +109,13 @@ def broken_redis(settings):
         }
     }
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from config.celery import app
-
-    old_broker = app.conf.broker_url
-    old_eager = app.conf.task_always_eager
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     app.conf.task_always_eager = False
     channel_layers.backends.clear()
     yield
     app.conf.broker_url = old_broker
     app.conf.task_always_eager = old_eager
+    app._pool = None  # drop connections made to the dead broker
     channel_layers.backends.clear()
 
 
