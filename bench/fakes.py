@@ -1,0 +1,75 @@
+"""The outside world on 127.0.0.1: Anthropic, SMTP, Slack and the PSA, each able to
+answer at once or only after a delay (the "slow fakes" run of figure 1)."""
+
+import asyncio
+import contextlib
+
+from aiosmtpd.controller import Controller
+
+from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.http_fakes import FakeHTTPServer, Reply
+from tests.fakes.smtp_fake import FakeSMTPServer, _Handler
+
+PSA_TICKET = "4711"
+PSA_NOTE_PATH = f"/v4_6_release/apis/3.0/service/tickets/{PSA_TICKET}/notes"
+ASSESSMENT = (
+    '{"likely_cause": "A corrupt OST file", "next_steps": ["Rebuild the OST"], "risk": "low"}'
+)
+
+
+class _SlowHandler(_Handler):
+    async def handle_DATA(self, server, session, envelope):
+        if self.fake.delay:
+            await asyncio.sleep(self.fake.delay)
+        return await super().handle_DATA(server, session, envelope)
+
+
+class SlowSMTPServer(FakeSMTPServer):
+    """FakeSMTPServer that can take `delay` seconds to accept each message. It keeps
+    counts, not messages: the bench sends thousands."""
+
+    def __init__(self):
+        super().__init__()
+        self.delay = 0.0
+        self._controller = Controller(_SlowHandler(self), hostname="127.0.0.1", port=self.port)
+
+
+class Fakes:
+    def __init__(self):
+        self.anthropic = FakeAnthropic(reply_text=ASSESSMENT)
+        self.http = FakeHTTPServer(Reply(200, "ok"))
+        self.smtp = SlowSMTPServer()
+
+    def start(self) -> "Fakes":
+        self.anthropic.start()
+        self.http.start()
+        self.smtp.start()
+        self.set_delay(0.0)
+        return self
+
+    def set_delay(self, seconds: float) -> None:
+        self.anthropic.set(delay=seconds)
+        self.http.route("/slack", Reply(200, "ok", delay=seconds))
+        self.http.route(PSA_NOTE_PATH, Reply(201, {"id": 1}, delay=seconds))
+        self.smtp.delay = seconds
+
+    def forget(self) -> None:
+        """Drop what the fakes recorded (memory stays flat over the run)."""
+        self.anthropic.requests.clear()
+        self.http.requests.clear()
+        self.smtp.messages.clear()
+        self.smtp.envelopes.clear()
+
+    def env(self) -> dict:
+        return {
+            "ANTHROPIC_API_KEY": "bench-key",
+            "ANTHROPIC_BASE_URL": self.anthropic.base_url,
+            "BATON_AI_MAX_RETRIES": "0",
+            "EMAIL_URL": f"smtp://127.0.0.1:{self.smtp.port}?timeout=30",
+            "BATON_HTTP_TIMEOUT": "30",
+        }
+
+    def stop(self) -> None:
+        for fake in (self.anthropic, self.http, self.smtp):
+            with contextlib.suppress(Exception):  # stopping must go on
+                fake.stop()

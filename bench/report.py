@@ -1,0 +1,96 @@
+"""The Markdown table printed at the end, and bench/results.json."""
+
+import json
+import os
+import platform
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_gb, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def _lat(s: dict) -> str:
+    return f"{s['p50']} / {s['p95']} / {s['p99']} / {s['max']}"
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "| # | figure | result (ms: p50 / p95 / p99 / max) | goal | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    f1 = results.get("escalate_latency")
+    if f1:
+        runs = f1["runs"]
+        lines.append(
+            f"| 1 | escalate POST, fakes instant (n={runs['fast']['n']}) | {_lat(runs['fast'])} "
+            f"| p95 ≤ 30 | {f1['verdict']} |"
+        )
+        lines.append(
+            f"| 1 | escalate POST, fakes 20 s (n={runs['slow']['n']}) | {_lat(runs['slow'])}; "
+            f"p95 spread {f1['p95_spread_percent']} % | within 10 % | {f1['verdict']} |"
+        )
+    for layer, f2 in (results.get("commit_to_socket") or {}).items():
+        if layer == "floor" or layer == "kept":
+            continue
+        lines.append(
+            f"| 2 | commit → socket, {f2['sockets']} sockets, {layer} layer | "
+            f"{_lat(f2['per_socket'])}; last socket p50 {f2['last_socket_p50_ms']}; "
+            f"missing {f2['missing_deliveries']} | p50 ≤ 15, p99 ≤ 75 | {f2['verdict']} |"
+        )
+    floor = (results.get("commit_to_socket") or {}).get("floor")
+    if floor:
+        lines.append(
+            f"| 2 | floor: PG insert+commit {floor['postgres_insert_commit_p50_ms']} + "
+            f"Redis PUBLISH {floor['redis_publish_p50_ms']} | {floor['floor_p50_ms']} p50; "
+            f"measured/floor = {floor.get('ratio', '?')}× | — | — |"
+        )
+    f3 = results.get("fan_out")
+    if f3:
+        lines.append(
+            f"| 3 | fan-out {f3['sockets']} idle sockets / {f3['accounts']} accounts, "
+            f"{f3['escalations']} escalations | {_lat(f3['latency'])}; late {f3['late_over_1s']}, "
+            f"missing {f3['missing']}, foreign {f3['foreign_events']}; daphne RSS "
+            f"{f3['daphne_rss_mb_connected']} → {f3['daphne_rss_mb_after_burst']} MB "
+            f"| all ≤ 1 s, 0 foreign | {f3['verdict']} |"
+        )
+    f4 = results.get("render_cost")
+    if f4:
+        for row in f4["rows"]:
+            lines.append(
+                f"| 4 | {row['page']} at {row['open_handoffs']} open | {row['queries']} queries; "
+                f"{_lat(row)} | same count ≤ 10; p95 ≤ 80 at 1,000 | {f4['verdict']} |"
+            )
+    f5 = results.get("sustained")
+    if f5:
+        tried = ", ".join(
+            f"{s['rate_per_s']}/s {'held' if s['held'] else 'not held'}" for s in f5["steps"]
+        )
+        lines.append(
+            f"| 5 | sustained escalations, worker running | highest held "
+            f"{f5['highest_rate_held_per_s']}/s ({tried}) | ≥ 150/s | {f5['verdict']} |"
+        )
+    for name, error in (results.get("errors") or {}).items():
+        lines.append(f"| ! | {name} | FAILED TO RUN: {error} | | MISSED |")
+    return "\n".join(lines)
+
+
+def write(results: dict) -> None:
+    RESULTS.write_text(json.dumps(results, indent=2, default=str) + "\n")
