@@ -276,6 +276,10 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
+        # In-process tasks (embedded mode) would print a trace line per task, and
+        # kombu complains that the in-memory broker has no host name.
+        "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
+        "kombu.connection": {"level": "WARNING" if REDIS_URL else "ERROR"},
     },
 }
 

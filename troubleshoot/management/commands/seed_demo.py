@@ -22,8 +22,13 @@ class Command(BaseCommand):
 
         self.stdout.write(settings.BATON_MODE_DESCRIPTION)
         # Embedded mode runs tasks on threads a short command would not wait for:
-        # run them inline here so demo assessments and deliveries are complete.
-        with override_settings(BATON_TASKS_IN_THREAD=False):
+        # run them inline here so demo assessments and deliveries are complete. The
+        # demo's own notification emails are kept off the console, so the logins below
+        # stay readable (they are still in the delivery ledger, marked sent).
+        with override_settings(
+            BATON_TASKS_IN_THREAD=False,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
             for label in BATON_APPS:
                 if not apps.is_installed(label) or find_spec(f"{label}.demo") is None:
                     continue
