@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import Http404
 
 from handoffs.models import (
@@ -16,11 +16,6 @@ from handoffs.models import (
 from troubleshoot.roles import is_engineer_or_above, is_member
 
 QUEUE_PAGE_SIZE = 50
-
-_priority_rank = Case(
-    *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_ORDER.items()],
-    output_field=IntegerField(),
-)
 
 
 @dataclass(frozen=True)
@@ -45,6 +40,7 @@ def queued_handoffs(user, filters: QueueFilters = QueueFilters()):  # noqa: B008
             "id",
             "intent",
             "priority",
+            "priority_rank",
             "status",
             "created_at",
             "queued_at",
@@ -64,7 +60,6 @@ def queued_handoffs(user, filters: QueueFilters = QueueFilters()):  # noqa: B008
             "team__id",
             "team__name",
         )
-        .annotate(priority_rank=_priority_rank)
         .order_by("priority_rank", "queued_at", "id")
     )
     if filters.intent in Intent.values:
