@@ -14,7 +14,7 @@ from notifications.services import notify_escalation
 from troubleshoot.models import Session, SessionStatus, User
 from troubleshoot.roles import is_engineer_or_above
 from troubleshoot.selectors.sessions import session_snapshot
-from troubleshoot.services.sessions import session_add_system_step, session_set_status
+from troubleshoot.services.sessions import session_set_status
 from troubleshoot.tasking import enqueue_on_commit
 
 # Only a session being worked can be handed off.
@@ -79,32 +79,34 @@ def handoff_create(
 
     escalate = intent == Intent.ESCALATE
     try:
-        # A savepoint, so a lost race on the one-live-handoff constraint is a clean 409.
-        with transaction.atomic():
-            handoff = Handoff.objects.create(
-                session=session,
-                account_id=actor.account_id,
-                team_id=session.team_id or actor.team_id,
-                intent=intent,
-                priority=priority,
-                engineer_notes=engineer_notes.strip(),
-                created_by=actor,
-                target_user=target,
-                snapshot=session_snapshot(session),
-                ai_status=AIStatus.PENDING if escalate else AIStatus.SKIPPED,
-            )
+        handoff = Handoff.objects.create(
+            session=session,
+            account_id=actor.account_id,
+            team_id=session.team_id or actor.team_id,
+            intent=intent,
+            priority=priority,
+            engineer_notes=engineer_notes.strip(),
+            created_by=actor,
+            target_user=target,
+            snapshot=session_snapshot(session),
+            ai_status=AIStatus.PENDING if escalate else AIStatus.SKIPPED,
+        )
     except IntegrityError as exc:
+        # The session row lock above already serialises handoffs of one session; the
+        # constraint is the backstop. Raising out of the block rolls it all back.
         raise HandoffConflict("This session already has an open handoff.") from exc
 
-    new_status = SessionStatus.ESCALATED if escalate else SessionStatus.PARKED
-    session_set_status(session_id=session.pk, status=new_status, assignee_id=None)
     verb = "Escalated to the team" if escalate else "Parked"
     if target is not None:
         verb += f" for {target.display_name}"
-    session_add_system_step(
+    session_set_status(
         session_id=session.pk,
+        status=SessionStatus.ESCALATED if escalate else SessionStatus.PARKED,
+        assignee_id=None,
+        locked=session,
+        system_text=f"{verb} by {actor.display_name} "
+        f"({handoff.get_priority_display().lower()} priority).",
         author_id=actor.pk,
-        text=f"{verb} by {actor.display_name} ({handoff.get_priority_display().lower()} priority).",
     )
     record_event(
         handoff, actor=actor, kind=EventKind.CREATED, from_status="", note=handoff.engineer_notes

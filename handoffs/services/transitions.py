@@ -92,9 +92,12 @@ def handoff_claim(*, actor: User, handoff_id: int) -> Handoff:
 
     from_status = previous_status if previous_status in QUEUED_STATUSES else HandoffStatus.OPEN
     session_set_status(
-        session_id=handoff.session_id, status=SessionStatus.CLAIMED, assignee_id=actor.pk
+        session_id=handoff.session_id,
+        status=SessionStatus.CLAIMED,
+        assignee_id=actor.pk,
+        system_text=f"Claimed by {actor.display_name}.",
+        author_id=actor.pk,
     )
-    _timeline(handoff, actor, f"Claimed by {actor.display_name}.")
     record_event(handoff, actor=actor, kind=EventKind.CLAIMED, from_status=from_status)
     notify_user(
         account_id=handoff.account_id,
@@ -125,9 +128,12 @@ def handoff_release(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     handoff.ladder_step = 0
     handoff.save()
     session_set_status(
-        session_id=handoff.session_id, status=_queued_session_status(handoff), assignee_id=None
+        session_id=handoff.session_id,
+        status=_queued_session_status(handoff),
+        assignee_id=None,
+        system_text=f"Released back to the queue by {actor.display_name}.",
+        author_id=actor.pk,
     )
-    _timeline(handoff, actor, f"Released back to the queue by {actor.display_name}.")
     record_event(handoff, actor=actor, kind=EventKind.RELEASED, from_status=from_status, note=note)
     publish_handoff_event(handoff, "handoff_released")
     return handoff
@@ -153,9 +159,12 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
     handoff.claimed_at = timezone.now()
     handoff.save()
     session_set_status(
-        session_id=handoff.session_id, status=SessionStatus.CLAIMED, assignee_id=new_owner.pk
+        session_id=handoff.session_id,
+        status=SessionStatus.CLAIMED,
+        assignee_id=new_owner.pk,
+        system_text=f"Reassigned to {new_owner.display_name} by {actor.display_name}.",
+        author_id=actor.pk,
     )
-    _timeline(handoff, actor, f"Reassigned to {new_owner.display_name} by {actor.display_name}.")
     record_event(
         handoff,
         actor=actor,
@@ -191,9 +200,14 @@ def handoff_cancel(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     handoff.status = HandoffStatus.CANCELLED
     handoff.closed_at = timezone.now()
     handoff.save()
-    session_set_status(session_id=handoff.session_id, status=SessionStatus.ACTIVE, assignee_id=None)
     verb = "Resumed" if handoff.intent == Intent.PARK else "Escalation cancelled"
-    _timeline(handoff, actor, f"{verb} by {actor.display_name}.")
+    session_set_status(
+        session_id=handoff.session_id,
+        status=SessionStatus.ACTIVE,
+        assignee_id=None,
+        system_text=f"{verb} by {actor.display_name}.",
+        author_id=actor.pk,
+    )
     record_event(handoff, actor=actor, kind=EventKind.CANCELLED, from_status=from_status, note=note)
     publish_handoff_event(handoff, "handoff_cancelled")
     return handoff

@@ -111,7 +111,7 @@ def test_service_failure_midway_leaves_no_rows_and_sends_nothing(
 ):
     with (
         mock.patch(
-            "handoffs.services.create.session_add_system_step",
+            "handoffs.services.create.session_set_status",
             side_effect=RuntimeError("disk full"),
         ),
         mock.patch("troubleshoot.events.publish_now") as publish,

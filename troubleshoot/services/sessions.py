@@ -272,15 +272,26 @@ def session_abandon(*, actor, session_id: int) -> Session:
     return session
 
 
-def session_set_status(*, session_id: int, status: str, assignee_id=...) -> Session:
-    """Set the status (and the assignee when given; None clears it).
+def session_set_status(
+    *,
+    session_id: int,
+    status: str,
+    assignee_id=...,
+    locked: Session | None = None,
+    system_text: str = "",
+    author_id: int | None = None,
+) -> Session:
+    """Set the status (and the assignee when given; None clears it), and with
+    `system_text` add that line to the timeline in the same write.
 
     Not durable: the handoffs app calls it inside its own transaction, which must
-    be open (select_for_update needs one). Raises ValueError for an unknown status.
+    be open (select_for_update needs one). A caller already holding the row lock
+    passes the instance as `locked` to save the second lock. Raises ValueError for
+    an unknown status.
     """
     if status not in SessionStatus.values:
         raise ValueError(f"Unknown session status {status!r}.")
-    session = _locked(session_id)
+    session = locked if locked is not None and locked.pk == session_id else _locked(session_id)
     session.status = status
     fields = ["status"]
     if assignee_id is not ...:
@@ -289,6 +300,10 @@ def session_set_status(*, session_id: int, status: str, assignee_id=...) -> Sess
     if status == SessionStatus.RESOLVED and session.resolved_at is None:
         session.resolved_at = timezone.now()
         fields.append("resolved_at")
+    if system_text:
+        Step.objects.create(
+            session=session, author_id=author_id, kind=StepKind.SYSTEM, text=system_text
+        )
     touch_session(session, *fields)
     return session
 
