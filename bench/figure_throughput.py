@@ -62,8 +62,9 @@ async def _send_step(port: int, key: str, session_ids: list[int], rate: float) -
     }
 
 
-def _late_or_missing(account, session_ids: list[int], watchers: Watchers) -> tuple[int, int]:
-    """(handoffs not complete within 5 s, handoffs missing altogether)."""
+def _late_or_missing(account, session_ids, watchers: Watchers, why: dict) -> tuple[int, int]:
+    """(handoffs not complete within 5 s, handoffs missing altogether); `why` counts,
+    per part (deliveries, assessment, socket event), the handoffs that part made late."""
     handoffs = {
         h.pk: h for h in Handoff.objects.filter(account=account, session_id__in=session_ids)
     }
@@ -84,18 +85,18 @@ def _late_or_missing(account, session_ids: list[int], watchers: Watchers) -> tup
         .exclude(note__startswith="Assessment failed")
         .values_list("handoff_id", "created_at")
     )
-    seen = {r[2]["handoff_id"]: r[4] for r in watchers.events("handoff_created")}
+    seen = {r[2]["handoff_id"]: r[3] for r in watchers.events("handoff_created")}
     late = 0
     for pk, handoff in handoffs.items():
         created = done_at[pk].timestamp()
-        ok = (
-            complete[pk] == 2  # the senior's email and the Slack post
-            and pk in assessed
-            and assessed[pk] - handoff.created_at <= WITHIN
-            and pk in seen
-            and seen[pk] - created <= WITHIN.total_seconds()
-        )
-        late += not ok
+        failed = {
+            "deliveries": complete[pk] != 2,  # the senior's email and the Slack post
+            "assessment": pk not in assessed or assessed[pk] - handoff.created_at > WITHIN,
+            "socket": pk not in seen or seen[pk] - created > WITHIN.total_seconds(),
+        }
+        for part, bad in failed.items():
+            why[part] += bad
+        late += any(failed.values())
     return late, missing
 
 
@@ -121,7 +122,8 @@ def sustained(port: int, fakes) -> dict:
             sending = asyncio.run(_send_step(port, keys[junior.pk], ids, rate))
             deadline = time.monotonic() + WITHIN.total_seconds() + 1
             while True:
-                late, missing = _late_or_missing(account, ids, watchers)
+                why = dict.fromkeys(("deliveries", "assessment", "socket"), 0)
+                late, missing = _late_or_missing(account, ids, watchers, why)
                 if (late == 0 and missing == 0) or time.monotonic() > deadline:
                     break
                 time.sleep(0.5)
@@ -137,6 +139,7 @@ def sustained(port: int, fakes) -> dict:
                     "achieved_send_rate": round(sending["sent_rate"], 1),
                     "http_errors": sending["errors"],
                     "not_complete_within_5s": late,
+                    "late_because": why,
                     "missing": missing,
                     "held": ok,
                 }

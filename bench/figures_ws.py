@@ -75,6 +75,8 @@ def commit_to_socket(port: int, *, sockets: int = 500, escalations: int = 20) ->
         "per_socket": stats,
         "last_socket_p50_ms": round(percentile(last, 50), 2),
         "missing_deliveries": missing,
+        "client_processes": len(watchers.children),
+        "client_cpu_seconds": watchers.cpu_seconds,
         "goal": "p50 <= 15 ms, p99 <= 75 ms",
         "verdict": verdict(stats["p50"] <= 15 and stats["p99"] <= 75 and missing == 0),
     }
@@ -138,6 +140,8 @@ def fan_out(
         "late_over_1s": late,
         "missing": missing,
         "foreign_events": foreign,
+        "client_processes": len(watchers.children),
+        "client_cpu_seconds": watchers.cpu_seconds,
         "daphne_rss_mb_connected": round(rss_connected, 1),
         "daphne_rss_mb_after_burst": round(rss_after, 1),
         "goal": "every socket gets each own-account event within 1 s; 0 foreign events",

@@ -31,6 +31,16 @@ def _lat(s: dict) -> str:
     return f"{s['p50']} / {s['p95']} / {s['p99']} / {s['max']}"
 
 
+def _step(s: dict) -> str:
+    if s["held"]:
+        return f"{s['rate_per_s']}/s held"
+    why = ", ".join(f"{k} {v}" for k, v in (s.get("late_because") or {}).items())
+    return (
+        f"{s['rate_per_s']}/s not held: {s['not_complete_within_5s']} late ({why}), "
+        f"{s['missing']} missing, {s['http_errors']} HTTP errors"
+    )
+
+
 def markdown(results: dict) -> str:
     lines = [
         "| # | figure | result (ms: p50 / p95 / p99 / max) | goal | verdict |",
@@ -80,9 +90,7 @@ def markdown(results: dict) -> str:
             )
     f5 = results.get("sustained")
     if f5:
-        tried = ", ".join(
-            f"{s['rate_per_s']}/s {'held' if s['held'] else 'not held'}" for s in f5["steps"]
-        )
+        tried = ", ".join(_step(s) for s in f5["steps"])
         lines.append(
             f"| 5 | sustained escalations, worker running | highest held "
             f"{f5['highest_rate_held_per_s']}/s ({tried}) | ≥ 150/s | {f5['verdict']} |"

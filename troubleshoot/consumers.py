@@ -7,7 +7,7 @@ forwards small `{type, ...}` events as JSON. It never reads what the client send
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from troubleshoot.events import account_group, user_group
+from troubleshoot.events import MESSAGE_TYPE, account_group, user_group
 from troubleshoot.roles import is_engineer_or_above, is_member
 
 
@@ -44,6 +44,15 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content, **kwargs):
         # Clients only listen; anything they send is ignored.
         return
+
+    async def dispatch(self, message):
+        # Channels runs close_old_connections on a worker thread before every handler;
+        # forwarding an event touches no database, and that hop was the largest cost of
+        # fanning one event out to 500 sockets (measured in bench/: ~0.23 ms a socket).
+        if message.get("type") == MESSAGE_TYPE:
+            await self.baton_event(message)
+            return
+        await super().dispatch(message)
 
     async def baton_event(self, message):
         await self.send_json(message["event"])
