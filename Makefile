@@ -21,10 +21,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Without Redis, tasks run in-process; a beat process beside daphne still runs the
+# periodic jobs (delivery sweeper, unclaimed-escalation ladder) against the same
+# database, executing them itself. With REDIS_URL set, run `make worker` and `make beat`.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
+	@if [ -z "$$REDIS_URL" ]; then \
+	  $(BIN)/celery -A config beat --loglevel=warning --schedule $(VENV)/celerybeat-schedule & \
+	fi; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 lint: install
