@@ -10,6 +10,7 @@ Session text (problem summaries, notes, messages) may carry hostile instructions
 it is passed wrapped in <session_data> tags and the system prompt says it is data.
 """
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -100,15 +101,24 @@ def assess_escalation(snapshot: dict) -> Assessment:
 
 
 def _client():
+    return _cached_client(
+        settings.ANTHROPIC_API_KEY,
+        settings.ANTHROPIC_BASE_URL or None,
+        settings.BATON_AI_TIMEOUT,
+        settings.BATON_AI_MAX_RETRIES,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_client(api_key: str, base_url: str | None, timeout: float, max_retries: int):
+    """One SDK client per process and configuration: it is thread-safe, keeps its
+    connections alive, and building one (TLS context, CA bundle) cost ~30 ms of CPU
+    per assessment when every call made a new one (bench/, figure 1)."""
     import anthropic  # lazy: importing the SDK takes seconds
 
-    kwargs = {
-        "api_key": settings.ANTHROPIC_API_KEY,
-        "timeout": settings.BATON_AI_TIMEOUT,
-        "max_retries": settings.BATON_AI_MAX_RETRIES,
-    }
-    if settings.ANTHROPIC_BASE_URL:
-        kwargs["base_url"] = settings.ANTHROPIC_BASE_URL
+    kwargs = {"api_key": api_key, "timeout": timeout, "max_retries": max_retries}
+    if base_url:
+        kwargs["base_url"] = base_url
     return anthropic.Anthropic(**kwargs)
 
 
