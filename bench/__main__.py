@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from bench.fakes import Fakes
+from bench.fakes import FakesProcess
 from bench.procs import BIN, ROOT, Services, free_port, start_daphne, start_worker
 
 DB_NAME = os.environ.get("BENCH_DATABASE", "baton_bench")
@@ -20,7 +20,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "1,2,3,4,5").split(",")}
 
 
-def base_env(fakes: Fakes) -> dict:
+def base_env(fakes: FakesProcess) -> dict:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
@@ -57,7 +57,7 @@ def flush_redis() -> None:
 
 def main() -> int:
     started = time.monotonic()
-    services, fakes = Services(), Fakes()
+    services, fakes = Services(), FakesProcess()
     daphne = worker = None
     results: dict = {"errors": {}}
     try:

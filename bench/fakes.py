@@ -3,6 +3,7 @@ answer at once or only after a delay (the "slow fakes" run of figure 1)."""
 
 import asyncio
 import contextlib
+import multiprocessing
 
 from aiosmtpd.controller import Controller
 
@@ -73,3 +74,78 @@ class Fakes:
         for fake in (self.anthropic, self.http, self.smtp):
             with contextlib.suppress(Exception):  # stopping must go on
                 fake.stop()
+
+
+class _Address:
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+
+def _serve(conn) -> None:
+    """The child's loop: start the fakes, answer commands until told to stop."""
+    fakes = Fakes().start()
+    try:
+        while True:
+            command, *args = conn.recv()
+            if command == "info":
+                conn.send({"env": fakes.env(), "http": fakes.http.base_url})
+            elif command == "set_delay":
+                fakes.set_delay(*args)
+                conn.send(None)
+            elif command == "forget":
+                fakes.forget()
+                conn.send(None)
+            elif command == "stop":
+                break
+    except EOFError:  # the bench died: stop with it
+        pass
+    finally:
+        fakes.stop()
+        conn.close()
+
+
+class FakesProcess:
+    """The same fakes, served from a child process of their own.
+
+    In the bench's process they shared the GIL with the HTTP client that times the
+    escalate requests: while the worker's sends kept the fake servers busy, the
+    client's clock ran on, and figure 1 counted the fakes' work as request latency.
+    """
+
+    def __init__(self):
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._info: dict = {}
+        self.http: _Address | None = None
+
+    def _call(self, *command):
+        self._conn.send(command)
+        return self._conn.recv()
+
+    def start(self) -> "FakesProcess":
+        self._process.start()
+        self._info = self._call("info")
+        self.http = _Address(self._info["http"])
+        return self
+
+    def set_delay(self, seconds: float) -> None:
+        self._call("set_delay", seconds)
+
+    def forget(self) -> None:
+        self._call("forget")
+
+    def env(self) -> dict:
+        return dict(self._info["env"])
+
+    def stop(self) -> None:
+        if self._process.pid is None:  # never started
+            return
+        with contextlib.suppress(Exception):
+            self._conn.send(("stop",))
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.terminate()

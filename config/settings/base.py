@@ -149,6 +149,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    # Every request reads its login session: from Redis (written through to the
+    # database, which stays the record) instead of one more SQL query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

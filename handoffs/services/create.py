@@ -11,9 +11,9 @@ from handoffs.services.common import (
     validate_teammate,
 )
 from notifications.services import notify_escalation
-from troubleshoot.models import Session, SessionStatus, User
+from troubleshoot.models import SessionStatus, User
 from troubleshoot.roles import is_engineer_or_above
-from troubleshoot.selectors.sessions import session_snapshot
+from troubleshoot.selectors.sessions import session_snapshot, sessions_with_steps
 from troubleshoot.services.sessions import session_set_status
 from troubleshoot.tasking import enqueue_on_commit
 
@@ -53,8 +53,11 @@ def handoff_create(
     if not is_engineer_or_above(actor):
         raise HandoffForbidden("Only engineers, admins and owners can hand off a session.")
 
+    # The row lock serialises handoffs of one session; the same read brings what the
+    # snapshot needs (related rows, and the steps in one more query).
     session = (
-        Session.objects.select_for_update()
+        sessions_with_steps()
+        .select_for_update(of=("self",))
         .filter(pk=session_id, account_id=actor.account_id)
         .first()
     )
@@ -129,6 +132,7 @@ def handoff_create(
             priority=handoff.priority,
             link_path=pickup_path(session.pk),
             documentation=handoff.snapshot.get("documentation", ""),
+            new_event=True,  # the key names the handoff created above
         )
         from handoffs.tasks import enrich_handoff
 

@@ -29,7 +29,7 @@ def _pickup_url(session_id: int) -> str:
 def handoff_form(request, session_id: int):
     """GET: the park / escalate form as a page (works without JavaScript).
     POST: create the handoff; 303 to the session page, 400 with the form on errors."""
-    session = get_session_for_user(request.user, session_id)
+    session = get_session_for_user(request.user, session_id, for_page=request.method == "GET")
     form = HandoffForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":

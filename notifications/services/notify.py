@@ -8,7 +8,7 @@ the caller rolls back, nothing was sent and nothing is left behind.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from notifications.models import (
@@ -53,12 +53,32 @@ def _email_choice(user: User) -> str:
         return EmailPreference.ALL
 
 
-def _create_notifications(rows: list[Notification], event_key: str) -> dict[int, Notification]:
+def _insert_new(model, rows: list) -> bool:
+    """Insert rows the caller knows are new, ids filled in by the same statement.
+
+    False (nothing written) where the database cannot return ids from a bulk insert:
+    the caller then takes the checked path.
+    """
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return False
+    model.objects.bulk_create(rows)
+    return True
+
+
+def _create_notifications(
+    rows: list[Notification], event_key: str, *, new_event: bool = False
+) -> dict[int, Notification]:
     """Insert bell rows once per (recipient, event); return {recipient_id: row} and mark new.
 
     Rows already present for this event are left alone, so a retried caller does not
-    ring anyone twice. `_is_new` tells which recipients get a live push.
+    ring anyone twice. `_is_new` tells which recipients get a live push. new_event:
+    the key names a row created in the caller's transaction, so no row can exist yet
+    and the two checking reads are skipped.
     """
+    if new_event and _insert_new(Notification, rows):
+        for notification in rows:
+            notification._is_new = True
+        return {n.recipient_id: n for n in rows}
     recipient_ids = [n.recipient_id for n in rows]
     existing = set(
         Notification.objects.filter(
@@ -75,12 +95,16 @@ def _create_notifications(rows: list[Notification], event_key: str) -> dict[int,
     return by_recipient
 
 
-def _create_deliveries(rows: list[Delivery]) -> list[int]:
+def _create_deliveries(rows: list[Delivery], *, new_event: bool = False) -> list[int]:
     """Insert the outbox rows not already there (dedupe_key); queue the new ones on commit.
 
     Returns the ids of every delivery of this batch, old and new, so calling twice
-    answers the same.
+    answers the same. new_event: as for _create_notifications.
     """
+    if new_event and _insert_new(Delivery, rows):
+        ids = [d.pk for d in rows]
+        enqueue_deliveries_on_commit(ids)
+        return ids
     keys = [d.dedupe_key for d in rows]
     existing = set(
         Delivery.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
@@ -166,6 +190,7 @@ def notify_escalation(
     link_path: str,
     documentation: str,
     reason: str = "escalated",
+    new_event: bool = False,
 ) -> list[int]:
     """Tell the account's engineers about an escalation, on every channel they use.
 
@@ -174,7 +199,9 @@ def notify_escalation(
     target_user_id is them); a Slack and a Teams post when configured and enabled; a
     PSA internal note carrying `documentation` when there is a ticket and a PSA.
     After commit: a `notification_created` push to each new recipient and one send
-    task per new delivery. Idempotent per event_key. Returns the Delivery ids.
+    task per new delivery. Idempotent per event_key. new_event=True when event_key
+    names a row the caller created in this transaction (no row for it can exist yet:
+    two reads fewer). Returns the Delivery ids.
     Raises ValidationError for a link_path that is not a local path.
     """
     link = local_path(link_path)
@@ -217,6 +244,7 @@ def notify_escalation(
             for user in recipients
         ],
         event_key,
+        new_event=new_event,
     )
     _push_new(notifications.values(), account_id=account_id)
 
@@ -243,7 +271,7 @@ def notify_escalation(
         psa_ticket=psa_ticket.strip().lstrip("#"),
         documentation=documentation,
     )
-    return _create_deliveries(deliveries)
+    return _create_deliveries(deliveries, new_event=new_event)
 
 
 def unclaimed_title(*, minutes_waiting: int, escalation: str) -> str:

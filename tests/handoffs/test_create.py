@@ -10,8 +10,9 @@ from handoffs import services
 from handoffs.errors import HandoffConflict, HandoffForbidden, HandoffValidationError
 from handoffs.models import AIStatus, EventKind, Handoff, HandoffStatus
 from notifications.models import Delivery, Notification
-from tests.factories_sessions import make_session
-from troubleshoot.models import Session, SessionStatus, Step
+from tests.factories import make_user
+from tests.factories_sessions import add_step, make_session
+from troubleshoot.models import Role, Session, SessionStatus, Step, StepKind
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,37 @@ def test_escalation_from_a_chat_session_works(escalate, alice):
     chat = make_session(alice, problem_summary="VPN drops every 5 minutes")
     handoff = escalate(alice, chat)
     assert handoff.snapshot["kind"] == "chat"
+
+
+def _escalate_queries(client, session, django_assert_max_num_queries) -> int:
+    # Login session, user, access check; begin; session locked, its steps; handoff,
+    # timeline line, session status, audit row; recipients, bell rows, integrations,
+    # outbox rows; commit. (Behind Redis the login session is read from the cache.)
+    with django_assert_max_num_queries(15) as queries:
+        response = client.post(
+            reverse("handoffs:handoff_form", args=[session.pk]),
+            {"intent": "escalate", "priority": "high", "engineer_notes": "Help"},
+        )
+    assert response.status_code == 303
+    return len(queries.captured_queries)
+
+
+def test_escalate_costs_the_same_few_queries_whatever_the_team_size(
+    client_for, alice, sam, acme, acme_team, tree_version, django_assert_max_num_queries
+):
+    """The request's queries are its latency (about 1 ms each, bench/ figure 1): the
+    bell rows and the outbox are one INSERT each, for 1 recipient or 30, and the
+    snapshot reads the steps in one query however many there are."""
+    few = make_session(alice, tree_version=tree_version, psa_ticket="1")
+    add_step(few, alice, kind=StepKind.NOTE, note="one step")
+    small_team = _escalate_queries(client_for(alice), few, django_assert_max_num_queries)
+
+    for n in range(30):
+        make_user(acme, Role.ENGINEER, name=f"Senior {n}", team=acme_team)
+    many = make_session(alice, tree_version=tree_version, psa_ticket="2")
+    for n in range(20):
+        add_step(many, alice, kind=StepKind.NOTE, note=f"step {n}")
+    big_team = _escalate_queries(client_for(alice), many, django_assert_max_num_queries)
+
+    assert big_team == small_team
+    assert Notification.objects.filter(link__contains=f"/{many.pk}/").count() == 31

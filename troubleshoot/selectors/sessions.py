@@ -19,19 +19,20 @@ def _visible(user, session: Session) -> bool:
     return session.status in SHARED_STATUSES
 
 
-def get_session_for_user(user, session_id) -> Session:
+def get_session_for_user(user, session_id, *, for_page: bool = True) -> Session:
     """The session if the user may see it, else 404 (never 403: ids reveal nothing).
 
     Visible to the owner and assignee always; to other members of the account only
     while escalated, claimed or resolved (active and parked are private).
+    for_page=False skips the related rows a page shows: an action that only needs
+    the access check saves the joins (their planning alone is ~1 ms on PostgreSQL).
     """
-    session = (
-        Session.objects.select_related(
+    sessions = Session.objects.all()
+    if for_page:
+        sessions = sessions.select_related(
             "user", "assignee", "team", "tree_version__tree", "current_node"
         )
-        .filter(pk=session_id, account_id=getattr(user, "account_id", None))
-        .first()
-    )
+    session = sessions.filter(pk=session_id, account_id=getattr(user, "account_id", None)).first()
     if session is None or not _visible(user, session):
         raise Http404("No such session.")
     return session
@@ -76,20 +77,24 @@ def steps_for_session(session: Session) -> list[Step]:
     )
 
 
+def sessions_with_steps():
+    """Sessions with everything documentation needs: two queries in all. A queryset,
+    so a service can add its row lock (select_for_update(of=("self",)))."""
+    return Session.objects.select_related(
+        "user", "assignee", "tree_version__tree", "current_node"
+    ).prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=Step.objects.select_related("author", "node", "next_node").order_by(
+                "created_at", "id"
+            ),
+        )
+    )
+
+
 def session_with_steps(session_id: int) -> Session:
     """A session with everything documentation needs: two queries in all."""
-    return (
-        Session.objects.select_related("user", "assignee", "tree_version__tree", "current_node")
-        .prefetch_related(
-            Prefetch(
-                "steps",
-                queryset=Step.objects.select_related("author", "node", "next_node").order_by(
-                    "created_at", "id"
-                ),
-            )
-        )
-        .get(pk=session_id)
-    )
+    return sessions_with_steps().get(pk=session_id)
 
 
 def active_path(steps: list[Step]) -> list[Step]:
@@ -127,11 +132,13 @@ def awaiting_reply(steps: list[Step]) -> bool:
 def session_snapshot(session: Session) -> dict:
     """An immutable, JSON-serialisable copy of the session for a handoff.
 
-    Two queries for the session and its steps, plus the document's (also bounded).
+    No query when the session came from `sessions_with_steps()` (its steps are
+    prefetched), else two for the session and its steps.
     """
     from troubleshoot.documentation import session_document
 
-    full = session_with_steps(session.pk)
+    prefetched = "steps" in getattr(session, "_prefetched_objects_cache", {})
+    full = session if prefetched else session_with_steps(session.pk)
     version = full.tree_version
     return {
         "problem_summary": full.problem_summary,
