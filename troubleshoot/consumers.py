@@ -55,4 +55,5 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def baton_event(self, message):
-        await self.send_json(message["event"])
+        # Already JSON (events.publish_now): one dumps per event, not one per socket.
+        await self.send(text_data=message["text"])

@@ -6,6 +6,7 @@ through a normal view, which renders and authorizes.
 """
 
 import asyncio
+import json
 import logging
 import os
 import threading
@@ -40,7 +41,8 @@ def publish_now(group: str, event: dict) -> bool:
     """
     try:
         layer = get_channel_layer()
-        message = {"type": MESSAGE_TYPE, "event": event}
+        # Serialised here, once: the consumer forwards the text to every socket.
+        message = {"type": MESSAGE_TYPE, "text": json.dumps(event, separators=(",", ":"))}
         if isinstance(layer, InMemoryChannelLayer):
             # In-process queues belong to the caller's loop: stay on it.
             async_to_sync(layer.group_send)(group, message)

@@ -1,5 +1,7 @@
 """Who hears about an escalation, and that the outbox is written with its cause."""
 
+import json
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -244,7 +246,7 @@ def test_recipient_group_receives_notification_created_through_the_channel_layer
             await layer.group_discard(f"user-{sam.pk}", channel)
 
     message = async_to_sync(listen)()
-    assert message["event"] == {"type": "notification_created"}
+    assert json.loads(message["text"]) == {"type": "notification_created"}
 
 
 def test_send_task_is_acks_late_with_limits_below_the_stale_threshold():
