@@ -115,9 +115,12 @@ def handoff_create(
         handoff, actor=actor, kind=EventKind.CREATED, from_status="", note=handoff.engineer_notes
     )
 
-    # Registered before the bell rows' pushes, so after commit the queue event goes
-    # out first: with 500 watchers it would otherwise wait behind 500 bell pushes.
-    publish_handoff_event(handoff, "handoff_created", priority=handoff.priority)
+    # One event tells the account's watchers both things: a card for the queue and,
+    # for an escalation, new bell rows (`rings_bell`: the bell re-fetches its badge).
+    # A separate bell push would double what daphne sends to every socket.
+    publish_handoff_event(
+        handoff, "handoff_created", priority=handoff.priority, rings_bell=escalate
+    )
     if escalate:
         # Rows in this transaction (the outbox); sending starts after commit.
         notify_escalation(
@@ -133,6 +136,7 @@ def handoff_create(
             link_path=pickup_path(session.pk),
             documentation=handoff.snapshot.get("documentation", ""),
             new_event=True,  # the key names the handoff created above
+            live_push=False,  # handoff_created above rings the bells
         )
         from handoffs.tasks import enrich_handoff
 

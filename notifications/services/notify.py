@@ -191,6 +191,7 @@ def notify_escalation(
     documentation: str,
     reason: str = "escalated",
     new_event: bool = False,
+    live_push: bool = True,
 ) -> list[int]:
     """Tell the account's engineers about an escalation, on every channel they use.
 
@@ -201,7 +202,9 @@ def notify_escalation(
     After commit: a `notification_created` push to each new recipient and one send
     task per new delivery. Idempotent per event_key. new_event=True when event_key
     names a row the caller created in this transaction (no row for it can exist yet:
-    two reads fewer). Returns the Delivery ids.
+    two reads fewer). live_push=False when the caller's own after-commit event reaches
+    the account group marked `"rings_bell": true` (baton.js turns that into the bell's
+    re-fetch): one socket message per watcher instead of two. Returns the Delivery ids.
     Raises ValidationError for a link_path that is not a local path.
     """
     link = local_path(link_path)
@@ -246,7 +249,8 @@ def notify_escalation(
         event_key,
         new_event=new_event,
     )
-    _push_new(notifications.values(), account_id=account_id)
+    if live_push:
+        _push_new(notifications.values(), account_id=account_id)
 
     deliveries = []
     for user in recipients:

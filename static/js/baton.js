@@ -48,6 +48,8 @@
     if (!event || typeof event.type !== "string") return;
     if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
     htmx.trigger(document.body, "baton:" + event.type, event);
+    // An event that also created bell rows says so, instead of a second message.
+    if (event.rings_bell) htmx.trigger(document.body, "baton:notification_created", event);
   });
 
   document.addEventListener("htmx:wsOpen", function () {

@@ -62,23 +62,33 @@ def test_park_is_private_no_fan_out_and_no_assessment(escalate, alice, sam, sess
 
 
 def test_after_commit_publishes_handoff_created_to_the_account(
-    alice, session, django_capture_on_commit_callbacks
+    alice, sam, session, django_capture_on_commit_callbacks
 ):
     with mock.patch("troubleshoot.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             handoff = services.handoff_create(actor=alice, session_id=session.pk, intent="escalate")
     events = [c.args for c in publish.call_args_list]
-    assert (f"account-{alice.account_id}", mock.ANY) in events
-    created = [e for g, e in events if e["type"] == "handoff_created"]
-    assert created == [
-        {
-            "type": "handoff_created",
-            "handoff_id": handoff.pk,
-            "session_id": session.pk,
-            "intent": "escalate",
-            "status": "open",
-            "priority": "normal",
-        }
+    # One message per watcher: the queue's event also rings the bells (Sam has a new
+    # bell row), no separate notification_created follows it.
+    assert Notification.objects.filter(recipient=sam).exists()
+    announced = [
+        (group, e)
+        for group, e in events
+        if e["type"] in ("handoff_created", "notification_created")
+    ]
+    assert announced == [
+        (
+            f"account-{alice.account_id}",
+            {
+                "type": "handoff_created",
+                "handoff_id": handoff.pk,
+                "session_id": session.pk,
+                "intent": "escalate",
+                "status": "open",
+                "priority": "normal",
+                "rings_bell": True,
+            },
+        )
     ]
     # No private text travels over the socket.
     assert session.problem_summary not in str(events)
