@@ -23,7 +23,8 @@ from handoffs.models import Handoff, HandoffEvent
 from notifications.models import Delivery, Integration, IntegrationKind
 from troubleshoot.models import Role
 
-RATES = (10, 25, 50, 100, 150, 200)
+# Fine steps where this 2-core machine tops out, coarse ones up to the goal and past it.
+RATES = (10, 15, 20, 25, 50, 100, 150, 200)
 STEP_SECONDS = 8
 WITHIN = timedelta(seconds=5)
 
