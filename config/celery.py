@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_postrun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -24,3 +24,15 @@ def _preload_slow_imports(**kwargs):
 
     if settings.ANTHROPIC_API_KEY:
         import anthropic  # noqa: F401
+
+
+@task_postrun.connect
+def _return_db_connection(task=None, **kwargs):
+    """After each task on a worker, give the connection back (to the pool, when there
+    is one) and drop it if it broke, as Django does after each request. Not for eager
+    tasks: they run inside their caller's transaction."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
