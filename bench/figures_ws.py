@@ -106,10 +106,14 @@ def fan_out(
         rss_connected = daphne.rss_mb()
         time.sleep(idle)
 
+        published_ms: list[float] = []
+
         def escalate(args):
             junior, session_id = args
             try:
                 handoff_id, committed = escalate_timed(junior, session_id)
+                # The service returns once its after-commit work (the publish) is done.
+                published_ms.append((time.time() - committed) * 1000)
                 return handoff_id, committed, junior.account_id
             finally:
                 connections["default"].close()
@@ -121,6 +125,9 @@ def fan_out(
         watchers.wait_for("handoff_created", expected, timeout=10)
         time.sleep(0.5)  # let any stray cross-account event arrive, to be counted
         received = watchers.events("handoff_created")
+        # Same sockets, same moments: assessments finishing mid-burst add their own
+        # fan-out (assessment_ready goes to the account group too).
+        assessments = watchers.events("assessment_ready")
         rss_after = daphne.rss_mb()
     finally:
         watchers.close()
@@ -137,6 +144,15 @@ def fan_out(
         "idle_seconds_before_burst": idle,
         "connect_seconds": round(connect_seconds, 1),
         "latency": summary(latencies),
+        # How much of it the bench's own process spent before the event left it.
+        "commit_to_published": summary(published_ms),
+        "assessment_ready_received": len(assessments),
+        "assessment_ready_within_1s_of_commit": sum(
+            1
+            for r in assessments
+            if r[2].get("handoff_id") in commit_of
+            and r[3] - commit_of[r[2]["handoff_id"]][0] <= 1.0
+        ),
         "late_over_1s": late,
         "missing": missing,
         "foreign_events": foreign,
