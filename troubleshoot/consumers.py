@@ -4,11 +4,15 @@ Thin by design: it authenticates, joins the groups the user's role allows and
 forwards small `{type, ...}` events as JSON. It never reads what the client sends.
 """
 
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
 
-from troubleshoot.events import MESSAGE_TYPE, account_group, user_group
+from troubleshoot.events import MESSAGE_TYPE, account_group, session_group, user_group
 from troubleshoot.roles import is_engineer_or_above, is_member
+from troubleshoot.selectors.sessions import get_session_for_user
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -17,7 +21,9 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.groups_joined = []
         user = self.scope.get("user")
-        allowed, groups = await database_sync_to_async(self._groups_for)(user)
+        allowed, groups = await database_sync_to_async(self._groups_for)(
+            user, self._session_asked_for()
+        )
         if not allowed:
             await self.close(code=4401)
             return
@@ -27,14 +33,29 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.send_json({"type": "hello", "groups": len(groups)})
 
+    def _session_asked_for(self) -> int | None:
+        """`?session=<id>`: a page showing one session also hears that session's group."""
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        value = (query.get("session") or [""])[0]
+        return int(value) if value.isdigit() else None
+
     @staticmethod
-    def _groups_for(user) -> tuple[bool, list[str]]:
+    def _groups_for(user, session_id: int | None = None) -> tuple[bool, list[str]]:
         # Re-read the user: the session may belong to someone since deactivated.
         if user is None or not user.is_authenticated or not is_member(user):
             return False, []
         groups = [user_group(user.pk)]
         if is_engineer_or_above(user):
             groups.append(account_group(user.account_id))
+        if session_id is not None:
+            # The same access check as the session's pages; a session the user may not
+            # see is simply not joined (the socket still serves the rest).
+            try:
+                get_session_for_user(user, session_id, for_page=False)
+            except Http404:
+                pass
+            else:
+                groups.append(session_group(session_id))
         return True, groups
 
     async def disconnect(self, code):

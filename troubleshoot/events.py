@@ -1,6 +1,7 @@
 """Publishing small events to websocket groups, only after the transaction commits.
 
-Groups: `account-<id>` (engineers and above of one account) and `user-<id>`.
+Groups: `account-<id>` (engineers and above of one account), `user-<id>`, and
+`session-<id>` (sockets of pages showing that session, joined after an access check).
 Payloads carry kinds and ids, never private text: the page re-fetches its partial
 through a normal view, which renders and authorizes.
 """
@@ -31,6 +32,11 @@ def account_group(account_id: int) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+def session_group(session_id: int) -> str:
+    """The pages open on one session (its pickup screen), for events only they show."""
+    return f"session-{session_id}"
 
 
 def publish_now(group: str, event: dict) -> bool:

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from handoffs.errors import HandoffConflict, HandoffForbidden
 from handoffs.models import AIStatus, EventKind, Handoff
-from handoffs.services.common import lock_handoff, publish_handoff_event, record_event
+from handoffs.services.common import lock_handoff, publish_pickup_event, record_event
 from troubleshoot.models import User
 from troubleshoot.roles import is_engineer_or_above
 from troubleshoot.tasking import enqueue_on_commit
@@ -27,7 +27,7 @@ def handoff_record_assessment(
     *, handoff_id: int, assessment: dict, package_markdown: str, provider: str
 ) -> Handoff:
     """Save the assessment once. A second run for a handoff already `ready` changes
-    nothing (idempotent). After commit: `assessment_ready` to the account."""
+    nothing (idempotent). After commit: `assessment_ready` to the session's pickup screens."""
     handoff = Handoff.objects.select_for_update().get(pk=handoff_id)
     if handoff.ai_status == AIStatus.READY:
         return handoff
@@ -45,7 +45,7 @@ def handoff_record_assessment(
         from_status=handoff.status,
         note=f"Assessment written ({provider}).",
     )
-    publish_handoff_event(handoff, "assessment_ready", ai_status=handoff.ai_status)
+    publish_pickup_event(handoff, "assessment_ready", ai_status=handoff.ai_status)
     return handoff
 
 
@@ -65,7 +65,7 @@ def handoff_record_assessment_failure(*, handoff_id: int, reason: str) -> Handof
         from_status=handoff.status,
         note=f"Assessment failed: {handoff.ai_error}",
     )
-    publish_handoff_event(handoff, "assessment_ready", ai_status=handoff.ai_status)
+    publish_pickup_event(handoff, "assessment_ready", ai_status=handoff.ai_status)
     return handoff
 
 
@@ -80,5 +80,5 @@ def handoff_request_assessment(*, actor: User, handoff_id: int) -> Handoff:
             f"The assessment is already {handoff.get_ai_status_display().lower()}."
         )
     request_assessment_on_commit(handoff)
-    publish_handoff_event(handoff, "assessment_ready", ai_status=AIStatus.PENDING)
+    publish_pickup_event(handoff, "assessment_ready", ai_status=AIStatus.PENDING)
     return handoff

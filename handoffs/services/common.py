@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from handoffs.errors import HandoffConflict, HandoffValidationError
 from handoffs.models import Handoff, HandoffEvent
-from troubleshoot.events import account_group, publish_on_commit
+from troubleshoot.events import account_group, publish_on_commit, session_group
 from troubleshoot.models import User
 
 
@@ -28,15 +28,25 @@ def record_event(
 def publish_handoff_event(handoff: Handoff, event_type: str, **extra) -> None:
     """Tell the account's watchers after commit. Ids and kinds only, no text:
     each page re-fetches what it shows through a view that checks access."""
-    event = {
+    publish_on_commit(account_group(handoff.account_id), _event(handoff, event_type, extra))
+
+
+def publish_pickup_event(handoff: Handoff, event_type: str, **extra) -> None:
+    """Tell only the pages open on this handoff's session (its pickup screen), after
+    commit: nothing else shows it, and with hundreds of watchers in the account an
+    account-wide event would double daphne's fan-out while escalations arrive."""
+    publish_on_commit(session_group(handoff.session_id), _event(handoff, event_type, extra))
+
+
+def _event(handoff: Handoff, event_type: str, extra: dict) -> dict:
+    return {
         "type": event_type,
         "handoff_id": handoff.pk,
         "session_id": handoff.session_id,
         "intent": handoff.intent,
         "status": handoff.status,
+        **extra,
     }
-    event.update(extra)
-    publish_on_commit(account_group(handoff.account_id), event)
 
 
 def lock_handoff(*, account_id: int, handoff_id: int) -> Handoff:

@@ -51,8 +51,9 @@ def test_assessment_from_the_model_is_saved_and_announced(
     assert pending.ai_assessment["next_steps"] == ["Rebuild the OST", "Enable online archive"]
     assert "Claude" in pending.ai_assessment["provider"]
     assert pending.escalation_package
-    sent = [c.args[1] for c in publish.call_args_list]
-    assert {"type": "assessment_ready", "handoff_id": pending.pk}.items() <= sent[-1].items()
+    group, sent = publish.call_args_list[-1].args
+    assert {"type": "assessment_ready", "handoff_id": pending.pk}.items() <= sent.items()
+    assert group == f"session-{pending.session_id}"  # only the pickup screens hear it
     # The session text went to the model as data, inside the data block.
     request = anthropic.requests[-1]
     assert "<session_data>" in json.dumps(request["json"]["messages"])

@@ -63,6 +63,8 @@ def test_pending_assessment_shows_the_writing_state(alice, sam, session, client_
     body = client_for(sam).get(reverse("handoffs:pickup", args=[session.pk])).content.decode()
     assert "Writing the assessment" in body
     assert f"baton:assessment_ready[detail.handoff_id=={handoff.pk}]" in body
+    # The page's socket asks for this session's group, where assessment_ready goes.
+    assert f'ws-connect="/ws/events/?session={session.pk}"' in body
 
 
 def test_assessment_partial_renders_ready_and_failed_states(

@@ -11,16 +11,18 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from config.asgi import application
+from tests.factories_sessions import make_session
 from troubleshoot.consumers import EventsConsumer
-from troubleshoot.events import account_group, publish_now, user_group
+from troubleshoot.events import account_group, publish_now, session_group, user_group
+from troubleshoot.models import SessionStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 publish = sync_to_async(publish_now)
 
 
-async def connect_as(user):
-    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+async def connect_as(user, path="/ws/events/"):
+    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), path)
     communicator.scope["user"] = user
     connected, _ = await communicator.connect()
     if connected:
@@ -77,6 +79,33 @@ def test_account_b_never_receives_account_a_events(alice, charlie):
         assert await b.receive_nothing(timeout=0.4)
         await a.disconnect()
         await b.disconnect()
+
+    run(scenario)
+
+
+def test_a_page_on_one_session_also_hears_that_sessions_group(alice, viewer, charlie):
+    """The pickup screen connects with ?session=<id>: assessment_ready goes only there.
+    Joined after the session pages' own access check, so a session the user may not see
+    (another account's, or a teammate's private one) is not joined."""
+    escalated = make_session(alice, status=SessionStatus.ESCALATED)
+    private = make_session(alice)  # active: its owner's only
+
+    async def scenario():
+        ready = {"type": "assessment_ready", "handoff_id": 4}
+        mine, _ = await connect_as(alice, f"/ws/events/?session={escalated.pk}")
+        teammate, _ = await connect_as(viewer, f"/ws/events/?session={escalated.pk}")
+        snoop, _ = await connect_as(viewer, f"/ws/events/?session={private.pk}")
+        foreign, _ = await connect_as(charlie, f"/ws/events/?session={escalated.pk}")
+        plain, _ = await connect_as(alice, "/ws/events/?session=not-a-number")
+        await publish(session_group(escalated.pk), ready)
+        await publish(session_group(private.pk), ready)
+        assert await mine.receive_json_from(timeout=2) == ready
+        assert await teammate.receive_json_from(timeout=2) == ready
+        assert await snoop.receive_nothing(timeout=0.4)
+        assert await foreign.receive_nothing(timeout=0.2)
+        assert await plain.receive_nothing(timeout=0.2)
+        for ws in (mine, teammate, snoop, foreign, plain):
+            await ws.disconnect()
 
     run(scenario)
 
