@@ -30,8 +30,9 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@if [ -z "$$REDIS_URL" ]; then \
 	  $(BIN)/celery -A config beat --loglevel=warning --schedule $(VENV)/celerybeat-schedule & \
+	  beat=$$!; trap 'kill $$beat 2>/dev/null' EXIT; \
 	fi; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application; status=$$?; exit $$status
 
 lint: install
 	$(BIN)/ruff check .
