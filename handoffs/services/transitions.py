@@ -301,10 +301,12 @@ def handoff_reescalate(*, actor: User, handoff_id: int, priority: str, note: str
         link_path=pickup_path(handoff.session_id),
         documentation=handoff.snapshot.get("documentation", ""),
         reason="reescalated",
+        live_push=False,  # handoff_updated below rings the bells
     )
     if was_park:
         from handoffs.services.assessment import request_assessment_on_commit
 
         request_assessment_on_commit(handoff)
-    publish_handoff_event(handoff, "handoff_updated", priority=handoff.priority)
+    # As for a new escalation: one message per watcher tells the queue and the bells.
+    publish_handoff_event(handoff, "handoff_updated", priority=handoff.priority, rings_bell=True)
     return handoff

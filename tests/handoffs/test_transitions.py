@@ -179,6 +179,25 @@ def test_reescalate_raises_priority_and_notifies_again(
         services.handoff_reescalate(actor=alice, handoff_id=handoff.pk, priority="high")
 
 
+def test_reescalate_reaches_each_watcher_as_one_message(
+    escalate, alice, sam, session, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    handoff = escalate(alice, session, priority="normal")
+    with mock.patch("troubleshoot.events.publish_now") as publish:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.handoff_reescalate(actor=alice, handoff_id=handoff.pk, priority="urgent")
+    to_account = [
+        event
+        for group, event in (c.args for c in publish.call_args_list)
+        if group == f"account-{alice.account_id}"
+    ]
+    # The queue's event also rings the bells (Sam got a new bell row); no second push.
+    assert [(e["type"], e.get("rings_bell")) for e in to_account] == [("handoff_updated", True)]
+    assert not [c for c in publish.call_args_list if c.args[1]["type"] == "notification_created"]
+
+
 def test_reescalating_a_park_turns_it_into_an_escalation(
     escalate, alice, sam, session, django_capture_on_commit_callbacks
 ):
