@@ -55,6 +55,8 @@ def graphemes(text: str) -> list[str]:
 def truncate(text: str, limit: int = SUMMARY_LIMIT) -> str:
     """Cut to `limit` characters plus "…" when longer; never inside an emoji or accent."""
     text = " ".join(text.split())  # titles are one line: fold newlines and runs of spaces
+    if len(text) <= limit:  # never more clusters than code points: nothing to cut
+        return text
     clusters = graphemes(text)
     if len(clusters) <= limit:
         return text
