@@ -5,6 +5,7 @@ trigger is broken: permanent, and the integration is disabled.
 """
 
 import html
+import re
 
 from notifications.transports import http
 from notifications.transports.http import TransportError
@@ -12,10 +13,16 @@ from notifications.transports.http import TransportError
 SERVICE = "Microsoft Teams"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 
+# Card text is Markdown: these would turn a summary into bold, a code span or a link
+# (`[open](https://…)` pasted by anyone who can escalate). A backslash makes each one
+# literal, as CommonMark defines.
+_MARKDOWN_CONTROL = re.compile(r"([\\`*_\[\]~])")
+
 
 def escape(text) -> str:
-    """Cards render no HTML, but a pasted tag must still arrive as inert text."""
-    return html.escape(str(text or ""), quote=False)
+    """User text as inert card text: entities for `<` `>` `&` (Teams reads `<at>`
+    mentions and decodes entities), backslashes before Markdown's control characters."""
+    return _MARKDOWN_CONTROL.sub(r"\\\1", html.escape(str(text or ""), quote=False))
 
 
 def build_message(facts: dict) -> dict:

@@ -66,6 +66,16 @@ def test_teams_posts_one_adaptive_card_1_2_with_open_action(alice, acme, fake_ht
     assert "<script>" not in raw and "&lt;script&gt;" in raw
 
 
+def test_teams_card_text_cannot_carry_markdown_links_or_formatting(alice, acme, fake_http):
+    make_integration(acme, IntegrationKind.TEAMS, fake_http)
+    fake_http.route("/teams", Reply(202, ""))
+    escalate(alice, problem_summary="Reset here: [portal](https://evil.example) **now** a_b")
+    send("teams")
+    card = fake_http.requests_to("/teams")[0].json["attachments"][0]["content"]
+    summary = card["body"][1]["text"]
+    assert summary == r"Reset here: \[portal\](https://evil.example) \*\*now\*\* a\_b"
+
+
 def test_teams_workflow_not_found_disables_integration(alice, acme, fake_http):
     teams = make_integration(acme, IntegrationKind.TEAMS, fake_http)
     fake_http.route("/teams", Reply(404, "WorkflowTriggerNotFound"))
