@@ -1,8 +1,11 @@
 """The tree editor: one page; every change re-renders the node list partial (htmx),
 or redirects back to the page without JavaScript."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -115,9 +118,8 @@ def node_set_start(request, tree_id: int):
     return editor_response(request, tree_id)
 
 
-@engineer_required
-@require_POST
-def option_add(request, tree_id: int, node_id: int):
+def _save_option(request, tree_id: int, save) -> HttpResponse:
+    """Validate the option form, call `save(label=..., target_id=...)`, re-render."""
     get_editable_tree(request.user, tree_id)
     form = OptionForm(request.POST)
     if not form.is_valid():
@@ -125,36 +127,30 @@ def option_add(request, tree_id: int, node_id: int):
             request, tree_id, status=400, error="An option needs a label (up to 200 characters)."
         )
     try:
-        tree_services.option_create(
-            actor=request.user,
-            node_id=node_id,
-            label=form.cleaned_data["label"],
-            target_id=form.cleaned_data["target"],
-        )
+        save(label=form.cleaned_data["label"], target_id=form.cleaned_data["target"])
     except ValidationError as exc:
         return editor_response(request, tree_id, status=400, error=_error_text(exc))
     return editor_response(request, tree_id)
+
+
+@engineer_required
+@require_POST
+def option_add(request, tree_id: int, node_id: int):
+    return _save_option(
+        request,
+        tree_id,
+        functools.partial(tree_services.option_create, actor=request.user, node_id=node_id),
+    )
 
 
 @engineer_required
 @require_POST
 def option_edit(request, tree_id: int, option_id: int):
-    get_editable_tree(request.user, tree_id)
-    form = OptionForm(request.POST)
-    if not form.is_valid():
-        return editor_response(
-            request, tree_id, status=400, error="An option needs a label (up to 200 characters)."
-        )
-    try:
-        tree_services.option_update(
-            actor=request.user,
-            option_id=option_id,
-            label=form.cleaned_data["label"],
-            target_id=form.cleaned_data["target"],
-        )
-    except ValidationError as exc:
-        return editor_response(request, tree_id, status=400, error=_error_text(exc))
-    return editor_response(request, tree_id)
+    return _save_option(
+        request,
+        tree_id,
+        functools.partial(tree_services.option_update, actor=request.user, option_id=option_id),
+    )
 
 
 @engineer_required
