@@ -309,3 +309,24 @@ def test_import_page_refuses_malformed_json_with_a_sentence(client_for, alice):
     response = client_for(alice).post(reverse("troubleshoot:tree_import"), {"text": "{oops"})
     assert response.status_code == 400
     assert b"This is not valid JSON" in response.content
+
+
+def test_editor_edits_an_option_and_refuses_an_empty_label(client_for, owner):
+    tree = draft_tree(owner)
+    start = node(owner, tree, NodeKind.QUESTION, "Printer offline?")
+    first = node(owner, tree, NodeKind.SOLUTION, "Restart the spooler")
+    second = node(owner, tree, NodeKind.SOLUTION, "Reinstall the driver")
+    option = services.option_create(actor=owner, node_id=start.pk, label="Yes", target_id=first.pk)
+    url = reverse("troubleshoot:option_edit", args=[tree.pk, option.pk])
+    client = client_for(owner)
+
+    response = client.post(url, {"label": "Yes, for everyone", "target": second.pk})
+    assert response.status_code == 302  # no htmx: back to the editor page
+    option.refresh_from_db()
+    assert (option.label, option.target_id) == ("Yes, for everyone", second.pk)
+
+    response = client.post(url, {"label": "", "target": first.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    assert b"An option needs a label" in response.content
+    option.refresh_from_db()
+    assert (option.label, option.target_id) == ("Yes, for everyone", second.pk)
