@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notifications.services.sending import deliveries_sweep, delivery_send
+from notifications.services.sending import deliveries_send, deliveries_sweep, delivery_send
 
 # The hard limit stays below sending.STALE_SENDING_AFTER, so the sweeper never
 # takes over a send that is still running.
@@ -22,12 +22,11 @@ def sweep_deliveries() -> dict:
     return deliveries_sweep()
 
 
-@shared_task(acks_late=True, soft_time_limit=20, time_limit=30)
-def queue_deliveries(delivery_ids: list[int]) -> int:
-    """Fan one escalation's deliveries out into one send task each (see queueing.py).
+@shared_task(acks_late=True, soft_time_limit=SEND_SOFT_TIME_LIMIT, time_limit=SEND_TIME_LIMIT)
+def send_deliveries(delivery_ids: list[int]) -> dict:
+    """Send one event's deliveries together (see deliveries_send).
 
-    Safe to run twice: a delivery already sent or being sent is skipped by its task.
+    Safe to run twice: a delivery already sent or being sent is skipped.
     """
-    from notifications.services.queueing import enqueue_each
-
-    return enqueue_each(delivery_ids)
+    outcomes = deliveries_send(delivery_ids=delivery_ids)
+    return {str(delivery_id): outcome for delivery_id, outcome in outcomes.items()}

@@ -12,11 +12,12 @@ Retry posts it again. Emails and chat posts in the same situation are retried.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from notifications.services.queueing import (
     delayed_retry_possible,
     enqueue_deliveries_on_commit,
     enqueue_delivery,
+    enqueue_each,
 )
 from notifications.transports.http import TransportError
 from troubleshoot.models import User
@@ -45,6 +47,9 @@ STALE_SENDING_AFTER = timedelta(minutes=5)
 # left behind, so it waits a little past their due time before stepping in.
 SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 500
+# How many deliveries of one batch are sent together, each on a thread of its own;
+# the rest of a larger batch is queued one task each.
+BATCH_THREADS = 8
 
 SENT, SKIPPED, RETRYING, FAILED, DISABLED = "sent", "skipped", "retrying", "failed", "disabled"
 UNKNOWN_PSA_OUTCOME = (
@@ -91,6 +96,33 @@ def delivery_send(*, delivery_id: int, now=None) -> str:
             TransportError(f"Unexpected error ({type(exc).__name__}).", maybe_delivered=True),
         )
     return _record(delivery_id, DeliveryStatus.SENT, external_id=external_id or "")
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
+    """Send one event's deliveries together: up to BATCH_THREADS at once, each on its
+    own thread, so a slow Slack never holds the email; the rest are queued one task
+    each. One task instead of one per delivery saves the worker a task's overhead
+    (about 2 ms of CPU) and a broker round trip per delivery, measured in bench/.
+
+    Each send is delivery_send: idempotent, never raises. With tasks running
+    in-process (embedded SQLite, tests) the sends run one after the other on the
+    caller's thread. Returns {delivery id: outcome} for the ones sent here.
+    """
+    now, queued = delivery_ids[:BATCH_THREADS], delivery_ids[BATCH_THREADS:]
+    if queued:
+        enqueue_each(queued)
+    if len(now) <= 1 or settings.CELERY_TASK_ALWAYS_EAGER:
+        return {delivery_id: delivery_send(delivery_id=delivery_id) for delivery_id in now}
+    with ThreadPoolExecutor(max_workers=len(now), thread_name_prefix="baton-send") as pool:
+        outcomes = pool.map(_send_on_thread, now)
+        return dict(zip(now, outcomes, strict=True))
+
+
+def _send_on_thread(delivery_id: int) -> str:
+    try:
+        return delivery_send(delivery_id=delivery_id)
+    finally:
+        connections.close_all()  # this thread's connection goes back to the pool
 
 
 def _record(

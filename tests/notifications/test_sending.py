@@ -221,12 +221,13 @@ def test_integration_disabled_before_send_marks_delivery_disabled(alice, slack, 
 def test_broker_down_at_commit_leaves_rows_pending_and_sweeper_sends_them(
     alice, sam, slack, fake_http, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from notifications.tasks import send_delivery
+    from notifications.tasks import send_deliveries, send_delivery
 
     def broker_down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
     monkeypatch.setattr(send_delivery, "apply_async", broker_down)
+    monkeypatch.setattr(send_deliveries, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         escalate(alice)  # the broker error is logged, never raised
     assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}

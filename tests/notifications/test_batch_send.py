@@ -1,0 +1,73 @@
+"""One escalation's deliveries go out in one task: concurrently on a worker, in order
+when tasks run in-process, and a large batch queues what it does not send itself."""
+
+import threading
+
+import pytest
+from django.core import mail
+
+from config.celery import app as celery_app
+from notifications.models import Delivery, DeliveryStatus, IntegrationKind
+from notifications.services import sending
+from notifications.services.sending import deliveries_send
+from tests.conftest import requires_postgres
+from tests.factories import make_user
+from tests.fakes.gated_smtp import GatedSMTPServer
+from tests.notifications.conftest import escalate, make_integration
+from troubleshoot.models import Role
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_a_worker_a_stuck_email_does_not_hold_the_slack_post(
+    alice, sam, acme, fake_http, settings, monkeypatch
+):
+    # As on a worker: one thread per send. The commit's own queueing goes to the test
+    # settings' in-memory broker, where nothing consumes it.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_USE_TLS = "127.0.0.1", False
+    make_integration(acme, IntegrationKind.SLACK, fake_http)
+    smtp = GatedSMTPServer().start()
+    settings.EMAIL_PORT = smtp.port
+    try:
+        ids = escalate(alice)  # the email to Sam and the Slack post
+        outcomes = {}
+        sender = threading.Thread(target=lambda: outcomes.update(deliveries_send(delivery_ids=ids)))
+        sender.start()
+        assert smtp.waiting.wait(10), "the email never reached RCPT"
+        # The email is held inside its SMTP conversation; the Slack post went anyway.
+        for _ in range(100):
+            if fake_http.requests_to("/slack"):
+                break
+            threading.Event().wait(0.05)
+        assert len(fake_http.requests_to("/slack")) == 1
+        smtp.release()
+        sender.join(10)
+    finally:
+        smtp.stop()
+    assert sorted(outcomes.values()) == ["sent", "sent"] and sorted(outcomes) == sorted(ids)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert [m["To"] for m in smtp.messages] == [sam.email]
+
+
+def test_a_batch_larger_than_the_threads_queues_the_rest(alice, acme, monkeypatch):
+    monkeypatch.setattr(sending, "BATCH_THREADS", 2)
+    for i in range(3):
+        make_user(acme, Role.ENGINEER, name=f"Senior {i}", email=f"senior{i}@example.test")
+    ids = escalate(alice)
+    assert len(ids) == 3  # an email to each senior
+    outcomes = deliveries_send(delivery_ids=ids)
+    # Two sent here; the third went through the queue (tasks run inline in tests).
+    assert list(outcomes) == ids[:2] and set(outcomes.values()) == {"sent"}
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 3
+    assert len(mail.outbox) == 3
+
+
+def test_running_a_batch_twice_sends_nothing_twice(alice, sam, acme, fake_http):
+    make_integration(acme, IntegrationKind.SLACK, fake_http)
+    ids = escalate(alice)
+    assert set(deliveries_send(delivery_ids=ids).values()) == {"sent"}
+    assert set(deliveries_send(delivery_ids=ids).values()) == {"skipped"}
+    assert len(mail.outbox) == 1 and len(fake_http.requests_to("/slack")) == 1
