@@ -24,7 +24,7 @@ from notifications.models import Delivery, Integration, IntegrationKind
 from troubleshoot.models import Role
 
 # Fine steps where this 2-core machine tops out, coarse ones up to the goal and past it.
-RATES = (10, 15, 20, 25, 30, 40, 50, 100, 150, 200)
+RATES = (10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 100, 150, 200)
 STEP_SECONDS = 8
 WITHIN = timedelta(seconds=5)
 

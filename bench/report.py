@@ -62,7 +62,8 @@ def markdown(results: dict) -> str:
             continue
         lines.append(
             f"| 2 | commit → socket, {f2['sockets']} sockets, {layer} layer | "
-            f"{_lat(f2['per_socket'])}; last socket p50 {f2['last_socket_p50_ms']}; "
+            f"{_lat(f2['per_socket'])}; first / last socket p50 "
+            f"{f2['first_socket_p50_ms']} / {f2['last_socket_p50_ms']}; "
             f"missing {f2['missing_deliveries']} | p50 ≤ 15, p99 ≤ 75 | {f2['verdict']} |"
         )
     floor = (results.get("commit_to_socket") or {}).get("floor")
