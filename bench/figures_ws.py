@@ -42,14 +42,17 @@ def floor(samples: int = 300) -> dict:
     }
 
 
-def commit_to_socket(port: int, *, sockets: int = 500, escalations: int = 20) -> dict:
-    """500 seniors of one account watching; each escalation's commit -> every socket."""
+def commit_to_socket(
+    port: int, *, sockets: int = 500, escalations: int = 20, ports: list[int] | None = None
+) -> dict:
+    """500 seniors of one account watching; each escalation's commit -> every socket.
+    With `ports`, the sockets are spread over several daphne processes."""
     account, team = make_account("Watchers MSP")
     junior = make_users(account, team, Role.ENGINEER, 1, "junior")[0]
     seniors = make_seniors_quiet(account, team, sockets)
     keys = session_cookies(seniors)
     sessions = make_sessions(junior, escalations + 2)
-    watchers = Watchers(port)
+    watchers = Watchers(port, ports=ports)
     latencies, first, last, missing = [], [], [], 0
     try:
         watchers.connect([(account.pk, keys[s.pk]) for s in seniors])
@@ -72,6 +75,7 @@ def commit_to_socket(port: int, *, sockets: int = 500, escalations: int = 20) ->
     stats = summary(latencies)
     return {
         "sockets": sockets,
+        "daphne_processes": len(watchers.ports),
         "escalations": escalations,
         "per_socket": stats,
         # First and last socket of each escalation: how much is the fan-out itself.

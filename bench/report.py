@@ -60,8 +60,11 @@ def markdown(results: dict) -> str:
     for layer, f2 in (results.get("commit_to_socket") or {}).items():
         if layer == "floor" or layer == "kept":
             continue
+        layer_name = layer.split("_")[0]
+        processes = f2.get("daphne_processes", 1)
+        where = f"{processes} daphne processes" if processes > 1 else "1 daphne"
         lines.append(
-            f"| 2 | commit → socket, {f2['sockets']} sockets, {layer} layer | "
+            f"| 2 | commit → socket, {f2['sockets']} sockets, {layer_name} layer, {where} | "
             f"{_lat(f2['per_socket'])}; first / last socket p50 "
             f"{f2['first_socket_p50_ms']} / {f2['last_socket_p50_ms']}; "
             f"missing {f2['missing_deliveries']} | p50 ≤ 15, p99 ≤ 75 | {f2['verdict']} |"

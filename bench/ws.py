@@ -24,9 +24,10 @@ PROCESSES = int(os.environ.get("BENCH_WS_PROCESSES", "2"))
 
 
 class Watchers:
-    def __init__(self, port: int, processes: int = PROCESSES):
-        self.url = f"ws://127.0.0.1:{port}/ws/events/"
-        self.origin = f"http://127.0.0.1:{port}"
+    """ports: one daphne, or several (client process n connects to ports[n % len])."""
+
+    def __init__(self, port: int, processes: int = PROCESSES, *, ports: list[int] | None = None):
+        self.ports = ports or [port]
         self.sockets = 0
         self.cpu_seconds = 0.0  # CPU the client processes used, known after close()
         self.children: list[subprocess.Popen] = []
@@ -75,11 +76,18 @@ class Watchers:
         for i, (account_id, key) in enumerate(logins):
             shares[i % len(shares)].append([self.sockets + i, account_id, cookie_header(key)])
         per_child = max(1, batch // len(self.children))
-        commands = [
-            {"cmd": "connect", "url": self.url, "origin": self.origin, "batch": per_child}
-            | {"logins": share}
-            for share in shares
-        ]
+        commands = []
+        for n, share in enumerate(shares):
+            port = self.ports[n % len(self.ports)]
+            commands.append(
+                {
+                    "cmd": "connect",
+                    "url": f"ws://127.0.0.1:{port}/ws/events/",
+                    "origin": f"http://127.0.0.1:{port}",
+                    "batch": per_child,
+                    "logins": share,
+                }
+            )
         self._ask(commands, timeout=300)
         self.sockets += len(logins)
 
