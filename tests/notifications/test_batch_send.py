@@ -37,12 +37,16 @@ def test_on_a_worker_a_stuck_email_does_not_hold_the_slack_post(
         sender = threading.Thread(target=lambda: outcomes.update(deliveries_send(delivery_ids=ids)))
         sender.start()
         assert smtp.waiting.wait(10), "the email never reached RCPT"
-        # The email is held inside its SMTP conversation; the Slack post went anyway.
+        # The email is held inside its SMTP conversation; the Slack post went anyway,
+        # and its outcome is on record before the email's ends.
+        slack = Delivery.objects.get(channel="slack")
         for _ in range(100):
-            if fake_http.requests_to("/slack"):
+            if Delivery.objects.get(pk=slack.pk).status == DeliveryStatus.SENT:
                 break
             threading.Event().wait(0.05)
         assert len(fake_http.requests_to("/slack")) == 1
+        assert Delivery.objects.get(pk=slack.pk).status == DeliveryStatus.SENT
+        assert Delivery.objects.get(channel="email").status == DeliveryStatus.SENDING
         smtp.release()
         sender.join(10)
     finally:
