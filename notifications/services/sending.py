@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -109,7 +109,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
             ready.append(claimed)
     if ready:
         with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="baton-send") as pool:
-            sending = {pool.submit(_transmit, delivery): delivery for delivery in ready}
+            sending = {pool.submit(_transmit_on_thread, d): d for d in ready}
             for done in as_completed(sending):
                 outcomes[sending[done].pk] = _finish(sending[done], done.result())
     return {delivery_id: outcomes[delivery_id] for delivery_id in here}
@@ -137,6 +137,15 @@ def _transmit(delivery: Delivery) -> str | TransportError:
     except Exception as exc:  # a bug or a time limit: keep the row, never lose it silently
         logger.exception("delivery %s: unexpected error while sending", delivery.pk)
         return TransportError(f"Unexpected error ({type(exc).__name__}).", maybe_delivered=True)
+
+
+def _transmit_on_thread(delivery: Delivery) -> str | TransportError:
+    try:
+        return _transmit(delivery)
+    finally:
+        # Transports do not touch the database; should one ever do, its connection
+        # goes back to the pool here instead of leaking with the thread.
+        connections.close_all()
 
 
 def _finish(delivery: Delivery, result: str | TransportError) -> str:
