@@ -110,6 +110,10 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
     if ready:
         with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="baton-send") as pool:
             sending = {pool.submit(_transmit_on_thread, d): d for d in ready}
+            # Each outcome is recorded as its send ends. Should the task's time limit
+            # interrupt this wait, only sends still running then are left `sending`:
+            # the sweeper settles them as it does a killed worker's (email again, PSA
+            # note failed as unknown), which is what their timeouts would have said.
             for done in as_completed(sending):
                 outcomes[sending[done].pk] = _finish(sending[done], done.result())
     return {delivery_id: outcomes[delivery_id] for delivery_id in here}
