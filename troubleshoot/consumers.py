@@ -2,20 +2,33 @@
 
 Thin by design: it authenticates, joins the groups the user's role allows and
 forwards small `{type, ...}` events as JSON. It never reads what the client sends.
+Events reach it through the process' socket hub (troubleshoot/socket_hub.py), which
+hears each group once per process instead of once per socket.
 """
 
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
-from troubleshoot.events import MESSAGE_TYPE, account_group, session_group, user_group
+from troubleshoot.events import account_group, session_group, user_group
 from troubleshoot.roles import is_engineer_or_above, is_member
 from troubleshoot.selectors.sessions import get_session_for_user
+from troubleshoot.socket_hub import hub_for_running_loop
+
+logger = logging.getLogger(__name__)
+
+# A socket whose groups could not be joined (channel layer down): the page's script
+# reconnects and re-fetches, so it misses nothing once the layer is back.
+CLOSE_TRY_AGAIN = 1013
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
+    # No channel of its own: the hub's one channel per process hears the groups.
+    # (get_channel_layer returns None for an alias that is not configured.)
+    channel_layer_alias = None
     groups_joined: list[str]
 
     async def connect(self):
@@ -27,11 +40,22 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=4401)
             return
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
+        # Accepted first: the hub may forward an event as soon as the socket is in a group.
         await self.accept()
+        hub = hub_for_running_loop()
+        try:
+            for group in groups:
+                await hub.join(group, self)
+                self.groups_joined.append(group)
+        except Exception:
+            logger.warning("could not join the event groups", exc_info=True)
+            await self.close(code=CLOSE_TRY_AGAIN)
+            return
         await self.send_json({"type": "hello", "groups": len(groups)})
+
+    async def forward(self, text: str) -> None:
+        """Called by the hub: the event is already JSON, serialised once by publish_now."""
+        await self.base_send({"type": "websocket.send", "text": text})
 
     def _session_asked_for(self) -> int | None:
         """`?session=<id>`: a page showing one session also hears that session's group."""
@@ -59,22 +83,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         return True, groups
 
     async def disconnect(self, code):
+        hub = hub_for_running_loop()
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await hub.leave(group, self)
 
     async def receive_json(self, content, **kwargs):
         # Clients only listen; anything they send is ignored.
         return
-
-    async def dispatch(self, message):
-        # Channels runs close_old_connections on a worker thread before every handler;
-        # forwarding an event touches no database, and that hop was the largest cost of
-        # fanning one event out to 500 sockets (measured in bench/: ~0.23 ms a socket).
-        if message.get("type") == MESSAGE_TYPE:
-            await self.baton_event(message)
-            return
-        await super().dispatch(message)
-
-    async def baton_event(self, message):
-        # Already JSON (events.publish_now): one dumps per event, not one per socket.
-        await self.send(text_data=message["text"])

@@ -23,7 +23,7 @@ PUBLISH_TIMEOUT = 2.0
 _publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
 _publisher_lock = threading.Lock()
 
-MESSAGE_TYPE = "baton.event"  # consumer method baton_event
+MESSAGE_TYPE = "baton.event"  # what the socket hub receives
 
 
 def account_group(account_id: int) -> str:
@@ -47,8 +47,10 @@ def publish_now(group: str, event: dict) -> bool:
     """
     try:
         layer = get_channel_layer()
-        # Serialised here, once: the consumer forwards the text to every socket.
-        message = {"type": MESSAGE_TYPE, "text": json.dumps(event, separators=(",", ":"))}
+        # Serialised here, once: the socket hub forwards the text to every socket of the
+        # group in its process, so the message names the group it was sent to.
+        text = json.dumps(event, separators=(",", ":"))
+        message = {"type": MESSAGE_TYPE, "group": group, "text": text}
         if isinstance(layer, InMemoryChannelLayer):
             # In-process queues belong to the caller's loop: stay on it.
             async_to_sync(layer.group_send)(group, message)

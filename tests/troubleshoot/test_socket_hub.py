@@ -1,0 +1,132 @@
+"""The socket hub: one channel-layer subscription per process and group.
+
+Runs on whichever layer the suite has (in-memory, or Redis pub/sub in CI); the counting
+wrapper only watches what the hub asks of it.
+"""
+
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from troubleshoot.consumers import CLOSE_TRY_AGAIN, EventsConsumer
+from troubleshoot.events import account_group, publish_now, user_group
+from troubleshoot.socket_hub import SocketHub, hub_for_running_loop
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+publish = sync_to_async(publish_now)
+
+
+class CountingLayer:
+    """The real layer, with a record of the group memberships the hub asked for."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.added: list[str] = []
+        self.discarded: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self.layer, name)
+
+    async def group_add(self, group, channel):
+        self.added.append(group)
+        await self.layer.group_add(group, channel)
+
+    async def group_discard(self, group, channel):
+        self.discarded.append(group)
+        await self.layer.group_discard(group, channel)
+
+
+async def watch(user):
+    communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from(timeout=2))["type"] == "hello"
+    return communicator
+
+
+def test_sockets_of_one_process_share_one_subscription_per_group(alice, sam):
+    group = account_group(alice.account_id)
+    event = {"type": "handoff_created", "handoff_id": 5}
+
+    async def scenario():
+        hub = hub_for_running_loop()
+        layer = hub.layer = CountingLayer(hub.layer)
+        a = await watch(alice)
+        s = await watch(sam)
+        # Two watchers, one membership of the account group (plus one user group each).
+        assert layer.added.count(group) == 1
+        assert sorted(layer.added) == sorted([group, user_group(alice.pk), user_group(sam.pk)])
+        await publish(group, event)
+        assert await a.receive_json_from(timeout=2) == event
+        assert await s.receive_json_from(timeout=2) == event
+
+        await a.disconnect()
+        assert group not in layer.discarded  # Sam still watches
+        await publish(group, event)
+        assert await s.receive_json_from(timeout=2) == event
+
+        await s.disconnect()
+        assert layer.discarded.count(group) == 1
+        # Nothing left running or subscribed once the last socket is gone.
+        assert hub.members == {}
+        assert hub.channel_name is None
+
+    async_to_sync(scenario)()
+
+
+def test_a_watcher_arriving_after_the_last_one_left_hears_events_again(alice):
+    event = {"type": "handoff_created", "handoff_id": 6}
+
+    async def scenario():
+        first = await watch(alice)
+        await first.disconnect()
+        again = await watch(alice)
+        await publish(account_group(alice.account_id), event)
+        assert await again.receive_json_from(timeout=2) == event
+        await again.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_one_broken_socket_does_not_cost_the_others_the_event():
+    received = []
+
+    class Open:
+        async def forward(self, text):
+            received.append(text)
+
+    class Broken:
+        async def forward(self, text):
+            raise ConnectionResetError("peer went away")
+
+    async def scenario():
+        hub = SocketHub(layer=None)
+        hub.members["account-1"] = {Open(), Broken(), Open()}
+        assert await hub.fan_out("account-1", '{"type":"x"}') == 2
+        assert await hub.fan_out("account-2", '{"type":"x"}') == 0  # no socket here
+        assert await hub.fan_out(None, '{"type":"x"}') == 0  # a message naming no group
+
+    asyncio.run(scenario())
+    assert received == ['{"type":"x"}', '{"type":"x"}']
+
+
+def test_a_socket_whose_groups_cannot_be_joined_is_closed_so_the_page_retries(alice, monkeypatch):
+    async def layer_down(self, group, listener):
+        raise ConnectionError("Redis unreachable")
+
+    monkeypatch.setattr(SocketHub, "join", layer_down)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(EventsConsumer.as_asgi(), "/ws/events/")
+        communicator.scope["user"] = alice
+        connected, _ = await communicator.connect()
+        assert connected
+        closing = await communicator.receive_output(timeout=2)
+        assert closing == {"type": "websocket.close", "code": CLOSE_TRY_AGAIN}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()

@@ -1,0 +1,131 @@
+"""One channel-layer subscription per process and group, shared by that process' sockets.
+
+Channels' usual pattern gives every socket its own channel and joins each channel to
+its groups, so one event to an account with 500 watchers on a daphne process became
+500 queue hand-offs, 500 receive tasks and 500 dispatches before the first frame left
+(about 70 µs a socket, the whole of figure 2's latency in bench/). Here each process
+has one channel per event loop (the hub's), joined to every group that has a socket
+in this process. An event arrives once and the hub writes it to the group's local
+sockets in a plain loop.
+
+Membership stays in the channel layer (Redis in production), so any process can
+publish to any group and every daphne process that holds a member hears it; the hub
+only keeps which of *this* process' open sockets belong to which group, which is
+per-process by nature, as the sockets are. (Baton's Redis pub/sub layer keeps group
+memberships until they are discarded; the core Redis layer would expire the hub's
+after its group_expiry, a day by default, as it expired each socket's before.)
+"""
+
+import asyncio
+import logging
+import weakref
+from typing import Protocol
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+# Sockets written per turn of the event loop before letting the server flush them:
+# Twisted sends buffered frames only when the loop turns, so without a yield the
+# first watcher would wait for the last one's frame to be built.
+FLUSH_EVERY = 25
+# After the layer failed to deliver (Redis down): wait before asking again.
+RETRY_SECONDS = 1.0
+
+
+class Listener(Protocol):
+    async def forward(self, text: str) -> None: ...
+
+
+class SocketHub:
+    """The groups of one event loop's sockets, and the one channel that hears them."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.members: dict[str, set[Listener]] = {}
+        self.channel_name: str | None = None
+        self._reader: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
+
+    async def join(self, group: str, listener: Listener) -> None:
+        """Add a socket to a group; the first one in this process subscribes the hub.
+        Raises what the layer raises (Redis down): the caller refuses the socket."""
+        async with self._lock:
+            if self.channel_name is None:
+                self.channel_name = await self.layer.new_channel()
+                self._reader = asyncio.get_running_loop().create_task(self._read())
+            members = self.members.get(group)
+            if members is None:
+                await self.layer.group_add(group, self.channel_name)
+                members = self.members[group] = set()
+            members.add(listener)
+
+    async def leave(self, group: str, listener: Listener) -> None:
+        """Remove a socket; the last one of a group unsubscribes it, the last of all
+        stops the reader (so a loop that ends, like a test's, leaves nothing running)."""
+        async with self._lock:
+            members = self.members.get(group)
+            if members is None or listener not in members:
+                return
+            members.discard(listener)
+            if members:
+                return
+            del self.members[group]
+            try:
+                await self.layer.group_discard(group, self.channel_name)
+            except Exception:  # Redis down: the subscription dies with the connection
+                logger.warning("could not leave %s", group, exc_info=True)
+            if not self.members:
+                self._stop_reader()
+
+    def _stop_reader(self) -> None:
+        # Cancelling the layer's receive also drops the hub's channel (channels_redis
+        # unsubscribes it), so the next join starts with a new one.
+        if self._reader is not None:
+            self._reader.cancel()
+        self._reader = None
+        self.channel_name = None
+
+    async def _read(self) -> None:
+        channel = self.channel_name
+        while True:
+            try:
+                message = await self.layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the layer reconnects by itself; don't spin meanwhile
+                logger.warning("socket hub could not receive", exc_info=True)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            await self.fan_out(message.get("group"), message.get("text"))
+
+    async def fan_out(self, group: str | None, text: str | None) -> int:
+        """Write one event to this process' sockets in `group`; return how many."""
+        members = self.members.get(group)
+        if not members or text is None:
+            return 0
+        sent = 0
+        for position, listener in enumerate(list(members), 1):  # sockets may leave meanwhile
+            try:
+                await listener.forward(text)
+                sent += 1
+            except Exception:  # one broken socket must not cost the others the event
+                logger.warning("could not forward an event to a socket", exc_info=True)
+            if position % FLUSH_EVERY == 0:
+                await asyncio.sleep(0)
+        return sent
+
+
+# One hub per event loop: daphne runs one, tests start one per scenario, and the
+# layers' queues belong to the loop that made them.
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SocketHub]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def hub_for_running_loop() -> SocketHub:
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = SocketHub(get_channel_layer())
+    return hub
