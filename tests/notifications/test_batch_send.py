@@ -2,9 +2,13 @@
 when tasks run in-process, and a large batch queues what it does not send itself."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from notifications.models import Delivery, DeliveryStatus, IntegrationKind
@@ -34,7 +38,12 @@ def test_on_a_worker_a_stuck_email_does_not_hold_the_slack_post(
     try:
         ids = escalate(alice)  # the email to Sam and the Slack post
         outcomes = {}
-        sender = threading.Thread(target=lambda: outcomes.update(deliveries_send(delivery_ids=ids)))
+
+        def send_batch():
+            outcomes.update(deliveries_send(delivery_ids=ids))
+            connection.close()  # the thread's own connection; teardown drops the database
+
+        sender = threading.Thread(target=send_batch)
         sender.start()
         assert smtp.waiting.wait(10), "the email never reached RCPT"
         # The email is held inside its SMTP conversation; the Slack post went anyway,
@@ -75,3 +84,66 @@ def test_running_a_batch_twice_sends_nothing_twice(alice, sam, acme, fake_http):
     assert set(deliveries_send(delivery_ids=ids).values()) == {"sent"}
     assert set(deliveries_send(delivery_ids=ids).values()) == {"skipped"}
     assert len(mail.outbox) == 1 and len(fake_http.requests_to("/slack")) == 1
+
+
+def test_a_batch_claims_only_its_pending_due_rows_and_counts_the_attempt(
+    alice, sam, acme, fake_http
+):
+    make_integration(acme, IntegrationKind.SLACK, fake_http)
+    ids = escalate(alice)  # the email to Sam and the Slack post
+    email, slack = (Delivery.objects.get(pk=pk) for pk in sorted(ids))
+    Delivery.objects.filter(pk=slack.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=5)  # waiting for its backoff
+    )
+    claimed = sending._claim_many([*ids, 999_999], timezone.now())
+    assert list(claimed) == [email.pk]
+    row = claimed[email.pk]
+    assert (row.status, row.attempts) == (DeliveryStatus.SENDING, 1)
+    assert Delivery.objects.get(pk=slack.pk).status == DeliveryStatus.PENDING
+    assert sending._claim_many(ids, timezone.now()) == {}  # nothing left to win
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_with_the_same_batch_never_claim_the_same_row(
+    alice, acme, settings, monkeypatch
+):
+    """The claim is one conditional UPDATE ... RETURNING: rows split between racers."""
+    # Committed rows stay pending: their queueing goes to the in-memory broker.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    for i in range(11):
+        make_user(acme, Role.ENGINEER, name=f"Senior {i}", email=f"senior{i}@example.test")
+    for round_ in range(10):
+        ids = escalate(alice, event_key=f"handoff-{round_}-created")
+        barrier, won = threading.Barrier(2), []
+
+        def claim(batch, barrier=barrier, won=won):
+            barrier.wait()
+            won.append(set(sending._claim_many(batch, timezone.now())))
+            connection.close()
+
+        racers = [threading.Thread(target=claim, args=(ids,)) for _ in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(10)
+        first, second = won
+        assert not first & second
+        assert first | second == set(ids)
+
+
+def test_on_a_worker_a_batch_costs_two_queries_plus_one_per_outcome(
+    alice, sam, acme, fake_http, settings, monkeypatch
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    make_integration(acme, IntegrationKind.SLACK, fake_http)
+    make_user(acme, Role.ENGINEER, name="Second Senior", email="second@example.test")
+    ids = escalate(alice)
+    assert len(ids) == 3  # two emails and the Slack post
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = deliveries_send(delivery_ids=ids)
+    assert set(outcomes.values()) == {"sent"}
+    # Claim and load the batch (2), then record each outcome as it comes (3).
+    assert len(queries) == 5, [q["sql"] for q in queries]
