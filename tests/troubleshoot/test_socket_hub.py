@@ -5,11 +5,13 @@ wrapper only watches what the hub asks of it.
 """
 
 import asyncio
+import threading
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from tests.conftest import requires_redis
 from troubleshoot.consumers import CLOSE_TRY_AGAIN, EventsConsumer
 from troubleshoot.events import account_group, publish_now, user_group
 from troubleshoot.socket_hub import SocketHub, hub_for_running_loop
@@ -130,3 +132,32 @@ def test_a_socket_whose_groups_cannot_be_joined_is_closed_so_the_page_retries(al
         await communicator.disconnect()
 
     async_to_sync(scenario)()
+
+
+@requires_redis
+def test_every_process_with_watchers_in_the_group_hears_the_event_once(alice, sam):
+    """Two event loops stand for two daphne processes (channels_redis keeps a
+    subscriber per loop): each hub subscribes for its own sockets, and one publish
+    reaches both, once each."""
+    group = account_group(alice.account_id)
+    event = {"type": "handoff_created", "handoff_id": 8}
+    ready, heard = threading.Barrier(3), {}
+
+    def daphne_process(user):
+        async def scenario():
+            ws = await watch(user)
+            ready.wait(timeout=5)
+            first = await ws.receive_json_from(timeout=3)
+            heard[user.pk] = (first, await ws.receive_nothing(timeout=0.3))  # once, not twice
+            await ws.disconnect()
+
+        async_to_sync(scenario)()
+
+    processes = [threading.Thread(target=daphne_process, args=(u,)) for u in (alice, sam)]
+    for process in processes:
+        process.start()
+    ready.wait(timeout=5)
+    publish_now(group, event)
+    for process in processes:
+        process.join(10)
+    assert heard == {alice.pk: (event, True), sam.pk: (event, True)}
