@@ -42,7 +42,9 @@ class SocketHub:
 
     def __init__(self, layer):
         self.layer = layer
-        self.members: dict[str, set[Listener]] = {}
+        # Weak: a socket whose application ended without leaving (daphne cancels one
+        # that outlives its close timeout) drops out instead of being kept forever.
+        self.members: dict[str, weakref.WeakSet[Listener]] = {}
         self.channel_name: str | None = None
         self._reader: asyncio.Task | None = None
         self._lock = asyncio.Lock()
@@ -56,8 +58,13 @@ class SocketHub:
                 self._reader = asyncio.get_running_loop().create_task(self._read())
             members = self.members.get(group)
             if members is None:
-                await self.layer.group_add(group, self.channel_name)
-                members = self.members[group] = set()
+                try:
+                    await self.layer.group_add(group, self.channel_name)
+                except Exception:
+                    if not self.members:  # nothing to read for: no idle reader left behind
+                        self._stop_reader()
+                    raise
+                members = self.members[group] = weakref.WeakSet()
             members.add(listener)
 
     async def leave(self, group: str, listener: Listener) -> None:
@@ -97,7 +104,10 @@ class SocketHub:
                 logger.warning("socket hub could not receive", exc_info=True)
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
-            await self.fan_out(message.get("group"), message.get("text"))
+            try:
+                await self.fan_out(message.get("group"), message.get("text"))
+            except Exception:  # a malformed message must not stop every socket's events
+                logger.exception("socket hub could not fan out %r", message)
 
     async def fan_out(self, group: str | None, text: str | None) -> int:
         """Write one event to this process' sockets in `group`; return how many."""

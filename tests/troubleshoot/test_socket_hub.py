@@ -161,3 +161,74 @@ def test_every_process_with_watchers_in_the_group_hears_the_event_once(alice, sa
     for process in processes:
         process.join(10)
     assert heard == {alice.pk: (event, True), sam.pk: (event, True)}
+
+
+class ScriptedLayer:
+    """A channel layer reduced to what the hub uses, fed by the test."""
+
+    def __init__(self, *, refuse_groups=False):
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.refuse_groups = refuse_groups
+
+    async def new_channel(self):
+        return "hub.1"
+
+    async def group_add(self, group, channel):
+        if self.refuse_groups:
+            raise ConnectionError("Redis unreachable")
+
+    async def group_discard(self, group, channel):
+        return None
+
+    async def receive(self, channel):
+        return await self.inbox.get()
+
+
+def test_a_malformed_message_does_not_stop_the_hub():
+    received = []
+
+    class Open:
+        async def forward(self, text):
+            received.append(text)
+
+    async def scenario():
+        layer, socket = ScriptedLayer(), Open()
+        hub = SocketHub(layer)
+        await hub.join("account-1", socket)
+        layer.inbox.put_nowait("not a message")
+        layer.inbox.put_nowait({"group": "account-1", "text": '{"type":"x"}'})
+        for _ in range(100):
+            if received:
+                break
+            await asyncio.sleep(0.01)
+        await hub.leave("account-1", socket)
+
+    asyncio.run(scenario())
+    assert received == ['{"type":"x"}']
+
+
+def test_a_refused_first_join_leaves_no_reader_running():
+    async def scenario():
+        hub = SocketHub(ScriptedLayer(refuse_groups=True))
+        with pytest.raises(ConnectionError):
+            await hub.join("account-1", object())
+        assert hub._reader is None and hub.channel_name is None and hub.members == {}
+
+    asyncio.run(scenario())
+
+
+def test_a_socket_that_ended_without_leaving_drops_out_of_its_group():
+    class Open:
+        async def forward(self, text):
+            return None
+
+    async def scenario():
+        hub = SocketHub(ScriptedLayer())
+        kept, gone = Open(), Open()
+        await hub.join("account-1", kept)
+        await hub.join("account-1", gone)
+        del gone  # its application was cancelled: nothing holds it any more
+        assert await hub.fan_out("account-1", "{}") == 1
+        await hub.leave("account-1", kept)
+
+    asyncio.run(scenario())
