@@ -18,7 +18,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from notifications import transports
@@ -61,13 +60,6 @@ UNKNOWN_PSA_OUTCOME = (
 def backoff_seconds(attempts: int) -> float:
     """30 s, 1 min, 2 min, 4 min ... capped at an hour."""
     return float(min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS))
-
-
-def _claim(delivery_id: int, now) -> bool:
-    claimed = Delivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, updated_at=now)
-    return claimed == 1
 
 
 def delivery_send(*, delivery_id: int, now=None) -> str:
@@ -125,16 +117,15 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
 def _claim_and_load(delivery_id: int, now) -> Delivery | str:
     """The claimed row with its integration, ready to send; or, when there is nothing
     to send, the outcome (skipped, or disabled with the integration off)."""
-    if not _claim(delivery_id, now):
-        return SKIPPED
-    return _ready_to_send(Delivery.objects.select_related("integration").get(pk=delivery_id))
+    delivery = _claim_many([delivery_id], now).get(delivery_id)
+    return SKIPPED if delivery is None else _ready_to_send(delivery)
 
 
 def _claim_many(delivery_ids: list[int], now) -> dict[int, Delivery]:
-    """Claim the pending, due rows among `delivery_ids` and load them: two queries for
-    a batch instead of two per row. The claim is the same conditional UPDATE as
-    _claim's; RETURNING says which rows this worker won (the ORM's update() only
-    counts them), so two workers with the same batch never send the same row."""
+    """Claim the pending, due rows among `delivery_ids` and load them: two queries,
+    however many rows. The claim is one conditional UPDATE (pending and due ->
+    sending); RETURNING says which rows this worker won (the ORM's update() only
+    counts them), so two workers with the same rows never send the same one."""
     # Only the model's own table name and "%s" markers are formatted in; every value
     # is a parameter.
     table = connection.ops.quote_name(Delivery._meta.db_table)
@@ -143,10 +134,11 @@ def _claim_many(delivery_ids: list[int], now) -> dict[int, Delivery]:
         f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "  # noqa: S608
         f"WHERE id IN ({placeholders}) AND status = %s AND next_attempt_at <= %s RETURNING id"
     )
+    # Datetimes as the ORM writes them (SQLite keeps naive UTC text), so later ORM
+    # comparisons on these columns still hold.
+    at = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [DeliveryStatus.SENDING, now, *delivery_ids, DeliveryStatus.PENDING, now]
-        )
+        cursor.execute(sql, [DeliveryStatus.SENDING, at, *delivery_ids, DeliveryStatus.PENDING, at])
         won = [row[0] for row in cursor.fetchall()]
     if not won:
         return {}

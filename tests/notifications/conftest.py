@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 
+from config.celery import app as celery_app
 from notifications.models import Integration, IntegrationKind, NotificationPreference
 from notifications.services import notify_escalation
 from tests.fakes.http_fakes import FakeHTTPServer
@@ -75,3 +76,16 @@ def escalate(requester, *, event_key="handoff-1-created", target=None, ticket="1
     args.update(extra)
     with transaction.atomic():
         return notify_escalation(**args)
+
+
+@pytest.fixture
+def as_on_a_worker(settings):
+    """Tasks queued instead of run inline, as on a worker: one thread per send, and a
+    commit's own queueing goes to the test settings' in-memory broker, which nothing
+    consumes. The Celery conf reads Django settings live, so its value is saved before
+    either changes and put back after (a monkeypatch of the conf saved the new value)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield
+    celery_app.conf.task_always_eager = previous

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from notifications.models import Delivery, DeliveryStatus, IntegrationKind
 from notifications.services import sending
 from notifications.services.sending import deliveries_send
@@ -24,12 +23,8 @@ from troubleshoot.models import Role
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_on_a_worker_a_stuck_email_does_not_hold_the_slack_post(
-    alice, sam, acme, fake_http, settings, monkeypatch
+    alice, sam, acme, fake_http, settings, as_on_a_worker
 ):
-    # As on a worker: one thread per send. The commit's own queueing goes to the test
-    # settings' in-memory broker, where nothing consumes it.
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_USE_TLS = "127.0.0.1", False
     make_integration(acme, IntegrationKind.SLACK, fake_http)
@@ -95,23 +90,22 @@ def test_a_batch_claims_only_its_pending_due_rows_and_counts_the_attempt(
     Delivery.objects.filter(pk=slack.pk).update(
         next_attempt_at=timezone.now() + timedelta(minutes=5)  # waiting for its backoff
     )
-    claimed = sending._claim_many([*ids, 999_999], timezone.now())
+    now = timezone.now()
+    claimed = sending._claim_many([*ids, 999_999], now)
     assert list(claimed) == [email.pk]
     row = claimed[email.pk]
     assert (row.status, row.attempts) == (DeliveryStatus.SENDING, 1)
+    # Stored as the ORM stores datetimes on this database (SQLite: naive UTC text), so
+    # the sweeper's comparisons on updated_at still hold.
+    assert Delivery.objects.filter(pk=email.pk, updated_at=now).exists()
     assert Delivery.objects.get(pk=slack.pk).status == DeliveryStatus.PENDING
     assert sending._claim_many(ids, timezone.now()) == {}  # nothing left to win
 
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_with_the_same_batch_never_claim_the_same_row(
-    alice, acme, settings, monkeypatch
-):
+def test_two_workers_with_the_same_batch_never_claim_the_same_row(alice, acme, as_on_a_worker):
     """The claim is one conditional UPDATE ... RETURNING: rows split between racers."""
-    # Committed rows stay pending: their queueing goes to the in-memory broker.
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     for i in range(11):
         make_user(acme, Role.ENGINEER, name=f"Senior {i}", email=f"senior{i}@example.test")
     for round_ in range(10):
@@ -134,10 +128,8 @@ def test_two_workers_with_the_same_batch_never_claim_the_same_row(
 
 
 def test_on_a_worker_a_batch_costs_two_queries_plus_one_per_outcome(
-    alice, sam, acme, fake_http, settings, monkeypatch
+    alice, sam, acme, fake_http, as_on_a_worker
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     make_integration(acme, IntegrationKind.SLACK, fake_http)
     make_user(acme, Role.ENGINEER, name="Second Senior", email="second@example.test")
     ids = escalate(alice)
