@@ -18,11 +18,15 @@ after its group_expiry, a day by default, as it expired each socket's before.)
 """
 
 import asyncio
+import itertools
+import json
 import logging
 import weakref
 from typing import Protocol
 
 from channels.layers import get_channel_layer
+
+from troubleshoot.events import MESSAGE_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +36,14 @@ logger = logging.getLogger(__name__)
 FLUSH_EVERY = 25
 # After the layer failed to deliver (Redis down): wait before asking again.
 RETRY_SECONDS = 1.0
+# The hub checks its own subscription by sending itself an echo through the layer:
+# while Redis is away every event published meanwhile is lost, and the sockets to
+# daphne stay open, so without this the pages would never know to catch up.
+HEARTBEAT_SECONDS = 10.0
+HEARTBEAT_TIMEOUT = 3.0
+# What the sockets are told (the page shows "paused", then re-fetches every partial).
+LIVE_PAUSED = json.dumps({"type": "live_paused"}, separators=(",", ":"))
+LIVE_RESUMED = json.dumps({"type": "live_resumed"}, separators=(",", ":"))
 
 
 class Listener(Protocol):
@@ -47,7 +59,11 @@ class SocketHub:
         # that outlives its close timeout) drops out instead of being kept forever.
         self.members: dict[str, weakref.WeakSet[Listener]] = {}
         self.channel_name: str | None = None
+        self.paused = False  # the last echo did not come back
         self._reader: asyncio.Task | None = None
+        self._heartbeat: asyncio.Task | None = None
+        self._echo: tuple[int, asyncio.Future] | None = None
+        self._echo_numbers = itertools.count(1)
         self._lock = asyncio.Lock()
 
     async def join(self, group: str, listener: Listener) -> None:
@@ -56,7 +72,9 @@ class SocketHub:
         async with self._lock:
             if self.channel_name is None:
                 self.channel_name = await self.layer.new_channel()
-                self._reader = asyncio.get_running_loop().create_task(self._read())
+                loop = asyncio.get_running_loop()
+                self._reader = loop.create_task(self._read())
+                self._heartbeat = loop.create_task(self._beat())
             members = self.members.get(group)
             if members is None:
                 try:
@@ -89,10 +107,12 @@ class SocketHub:
     def _stop_reader(self) -> None:
         # Cancelling the layer's receive also drops the hub's channel (channels_redis
         # unsubscribes it), so the next join starts with a new one.
-        if self._reader is not None:
-            self._reader.cancel()
-        self._reader = None
+        for task in (self._reader, self._heartbeat):
+            if task is not None:
+                task.cancel()
+        self._reader = self._heartbeat = None
         self.channel_name = None
+        self.paused = False
 
     async def _read(self) -> None:
         channel = self.channel_name
@@ -106,17 +126,62 @@ class SocketHub:
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
             try:
-                await self.fan_out(message.get("group"), message.get("text"))
+                if "echo" in message:
+                    self._echo_came_back(message["echo"])
+                else:
+                    await self.fan_out(message.get("group"), message.get("text"))
             except Exception:  # a malformed message must not stop every socket's events
                 logger.exception("socket hub could not fan out %r", message)
+
+    def _echo_came_back(self, number) -> None:
+        if self._echo is not None and self._echo[0] == number and not self._echo[1].done():
+            self._echo[1].set_result(True)
+
+    async def _beat(self) -> None:
+        """Every HEARTBEAT_SECONDS, send an echo to the hub's own channel and wait for
+        it. Lost: tell the sockets live updates are paused. Back after that: tell them
+        to catch up (their pages re-fetch every live partial, as after a reconnect)."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            healthy = await self._echo_round_trip()
+            if healthy == (not self.paused):
+                continue
+            self.paused = not healthy
+            if self.paused:
+                logger.warning("socket hub: the channel layer stopped answering")
+            else:
+                logger.warning("socket hub: the channel layer is back; pages catch up")
+            await self.tell_everyone(LIVE_PAUSED if self.paused else LIVE_RESUMED)
+
+    async def _echo_round_trip(self) -> bool:
+        number = next(self._echo_numbers)
+        self._echo = (number, asyncio.get_running_loop().create_future())
+        try:
+            async with asyncio.timeout(HEARTBEAT_TIMEOUT):
+                await self.layer.send(self.channel_name, {"type": MESSAGE_TYPE, "echo": number})
+                await self._echo[1]
+            return True
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the timeout, or the layer refusing the send (Redis down)
+            return False
+        finally:
+            self._echo = None
+
+    async def tell_everyone(self, text: str) -> int:
+        """Write one message once to every socket of this hub, whatever its groups."""
+        return await self._write(list(set().union(*self.members.values())), text)
 
     async def fan_out(self, group: str | None, text: str | None) -> int:
         """Write one event to this process' sockets in `group`; return how many."""
         members = self.members.get(group)
         if not members or text is None:
             return 0
+        return await self._write(list(members), text)  # a copy: sockets may leave meanwhile
+
+    async def _write(self, listeners: list[Listener], text: str) -> int:
         sent = 0
-        for position, listener in enumerate(list(members), 1):  # sockets may leave meanwhile
+        for position, listener in enumerate(listeners, 1):
             try:
                 await listener.forward(text)
                 sent += 1

@@ -1,8 +1,11 @@
 // Baton's live glue. The htmx websocket extension owns the connection (with its
 // exponential-backoff reconnect); this file turns each small JSON event into a DOM
 // event "baton:<type>" on <body>, so partials declare what they re-fetch with
-// hx-trigger="baton:handoff_created from:body". After a reconnect it fires
-// "baton:reconnected", and every live partial re-fetches in full: nothing missed.
+// hx-trigger="baton:handoff_created from:body". After a reconnect (at the server's
+// "hello") it fires "baton:reconnected", and every live partial re-fetches in full:
+// nothing missed.
+// The same happens on "live_resumed", which the server sends after its own message
+// bus (Redis) was away while this socket stayed open.
 (function () {
   "use strict";
   var originalTitle = document.title;
@@ -46,18 +49,31 @@
     var event;
     try { event = JSON.parse(evt.detail.message); } catch (e) { return; }
     if (!event || typeof event.type !== "string") return;
+    // "hello" comes once the server has joined this socket to its groups: only then is
+    // the page live, and only a catch-up fetched after it can miss nothing.
+    if (event.type === "hello") {
+      setDot("live", "live");
+      if (wasClosed) {
+        wasClosed = false;
+        htmx.trigger(document.body, "baton:reconnected", {});
+      }
+      return;
+    }
+    // The server lost its message bus (events published meanwhile are gone), then
+    // found it again: say so, then catch up exactly as after a reconnect.
+    if (event.type === "live_paused") {
+      setDot("reconnecting", "paused, catching up when the server is back");
+      return;
+    }
+    if (event.type === "live_resumed") {
+      setDot("live", "live");
+      htmx.trigger(document.body, "baton:reconnected", {});
+      return;
+    }
     if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
     htmx.trigger(document.body, "baton:" + event.type, event);
     // An event that also created bell rows says so, instead of a second message.
     if (event.rings_bell) htmx.trigger(document.body, "baton:notification_created", event);
-  });
-
-  document.addEventListener("htmx:wsOpen", function () {
-    setDot("live", "live");
-    if (wasClosed) {
-      wasClosed = false;
-      htmx.trigger(document.body, "baton:reconnected", {});
-    }
   });
 
   document.addEventListener("htmx:wsClose", function () {

@@ -5,13 +5,18 @@ wrapper only watches what the hub asks of it.
 """
 
 import asyncio
+import shutil
+import socket
+import subprocess
 import threading
+import time
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from tests.conftest import requires_redis
+from troubleshoot import socket_hub
 from troubleshoot.consumers import CLOSE_TRY_AGAIN, EventsConsumer
 from troubleshoot.events import account_group, publish_now, user_group
 from troubleshoot.socket_hub import SocketHub, hub_for_running_loop
@@ -232,3 +237,125 @@ def test_a_socket_that_ended_without_leaving_drops_out_of_its_group():
         await hub.leave("account-1", kept)
 
     asyncio.run(scenario())
+
+
+class Recorder:
+    def __init__(self):
+        self.texts: list[str] = []
+
+    async def forward(self, text):
+        self.texts.append(text)
+
+
+async def wait_until(condition, seconds=5.0):
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+def test_a_lost_echo_pauses_every_socket_once_and_its_return_makes_them_catch_up(monkeypatch):
+    monkeypatch.setattr(socket_hub, "HEARTBEAT_SECONDS", 0.02)
+    monkeypatch.setattr(socket_hub, "HEARTBEAT_TIMEOUT", 0.05)
+
+    class FlakyLayer(ScriptedLayer):
+        up = True
+
+        async def send(self, channel, message):
+            if self.up:  # the echo comes back through the hub's channel
+                self.inbox.put_nowait(message)
+
+    async def scenario():
+        layer, watcher, viewer = FlakyLayer(), Recorder(), Recorder()
+        hub = SocketHub(layer)
+        await hub.join("account-1", watcher)
+        await hub.join("user-1", watcher)  # in two groups, told once
+        await hub.join("user-2", viewer)
+        await asyncio.sleep(0.15)  # healthy beats: nothing said
+        assert watcher.texts == viewer.texts == []
+        layer.up = False
+        await wait_until(lambda: hub.paused)
+        await asyncio.sleep(0.15)  # still down: said once, not every beat
+        layer.up = True
+        await wait_until(lambda: not hub.paused)
+        for group, listener in (("account-1", watcher), ("user-1", watcher), ("user-2", viewer)):
+            await hub.leave(group, listener)
+        return watcher.texts, viewer.texts
+
+    watcher_heard, viewer_heard = asyncio.run(scenario())
+    expected = [socket_hub.LIVE_PAUSED, socket_hub.LIVE_RESUMED]
+    assert watcher_heard == viewer_heard == expected
+
+
+@pytest.mark.skipif(
+    not shutil.which("redis-server"), reason="needs the redis-server binary (Debian's redis-server)"
+)
+def test_after_a_redis_restart_the_hub_says_so_and_hears_events_again(monkeypatch):
+    """A Redis of the test's own (the suite's shared one stays up): stopped while a
+    socket is open, then started again on the same port."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    monkeypatch.setattr(socket_hub, "HEARTBEAT_SECONDS", 0.2)
+    monkeypatch.setattr(socket_hub, "HEARTBEAT_TIMEOUT", 0.5)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    def redis_up():
+        subprocess.run(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--daemonize",
+                "yes",
+                "--logfile",
+                "",
+            ],
+            check=True,
+        )
+
+    def redis_down():
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], check=False)
+
+    async def scenario():
+        host = {
+            "address": f"redis://127.0.0.1:{port}/0",
+            "socket_timeout": None,
+            "socket_connect_timeout": 0.3,
+        }
+        layer = RedisPubSubChannelLayer(hosts=[host], prefix="hubtest")
+        hub, watcher = SocketHub(layer), Recorder()
+        await hub.join("account-1", watcher)
+        redis_down()
+        await wait_until(lambda: hub.paused, seconds=10)
+        redis_up()
+        await wait_until(lambda: not hub.paused, seconds=15)
+        await layer.group_send(
+            "account-1",
+            {"type": "baton.event", "group": "account-1", "text": '{"type":"handoff_created"}'},
+        )
+        await wait_until(lambda: len(watcher.texts) == 3, seconds=5)
+        await hub.leave("account-1", watcher)
+        await layer.flush()
+        return watcher.texts
+
+    redis_up()
+    try:
+        for _ in range(50):
+            if (
+                subprocess.run(
+                    ["redis-cli", "-p", str(port), "ping"], capture_output=True
+                ).returncode
+                == 0
+            ):
+                break
+            time.sleep(0.1)
+        heard = asyncio.run(scenario())
+    finally:
+        redis_down()
+    assert heard == [socket_hub.LIVE_PAUSED, socket_hub.LIVE_RESUMED, '{"type":"handoff_created"}']
