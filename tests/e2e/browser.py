@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from channels.testing import ChannelsLiveServerTestCase
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -81,3 +82,63 @@ def pretend_hidden(page) -> None:
             document.dispatchEvent(new Event('visibilitychange'));
         }"""
     )
+
+
+class BrowserLiveServerTestCase(ChannelsLiveServerTestCase):
+    """A live daphne on the test database and one Chromium for the class.
+
+    Subclasses start what the server talks to in `start_fakes()` and stop it in
+    `stop_fakes()`, and return the settings the server runs with from
+    `server_settings()` (applied before the server process forks, so it inherits
+    them). Tasks are eager; with BATON_TASKS_IN_THREAD they run on a thread in the
+    server, as in embedded mode.
+    """
+
+    host = "127.0.0.1"
+
+    @classmethod
+    def start_fakes(cls) -> None:
+        return None
+
+    @classmethod
+    def stop_fakes(cls) -> None:
+        return None
+
+    @classmethod
+    def server_settings(cls) -> dict:
+        return {}
+
+    @classmethod
+    def setUpClass(cls):
+        from django.conf import settings
+        from django.db import connection
+        from django.test.utils import override_settings
+
+        from config.celery import app as celery_app
+
+        cls.start_fakes()
+        # The server process re-derives its database name from TEST.NAME.
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = connection.settings_dict[
+            "NAME"
+        ]
+        cls._e2e_settings = override_settings(**cls.server_settings())
+        cls._e2e_settings.enable()
+        celery_app.conf.task_always_eager = True
+        super().setUpClass()
+        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.playwright, cls.browser = launch()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.browser.close()
+            cls.playwright.stop()
+            super().tearDownClass()
+        finally:
+            if cls._async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
+            cls._e2e_settings.disable()
+            cls.stop_fakes()

@@ -8,21 +8,15 @@ catches up. Screenshots land in tests/e2e/artifacts/ (ignored by git).
 """
 
 import json
-import os
 import time
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
-from django.conf import settings
-from django.db import connection
-from django.test.utils import override_settings
 
-from config.celery import app as celery_app
 from handoffs.models import Handoff
 from handoffs.services import handoff_create
 from tests.e2e.browser import (
+    BrowserLiveServerTestCase,
     context_for,
-    launch,
     pretend_hidden,
     requires_browser,
     screenshot,
@@ -46,45 +40,26 @@ MODEL_DELAY = 6.0
 
 @requires_browser
 @pytest.mark.e2e
-class EscalationInTheBrowser(ChannelsLiveServerTestCase):
-    host = "127.0.0.1"
-
+class EscalationInTheBrowser(BrowserLiveServerTestCase):
     @classmethod
-    def setUpClass(cls):
-        cls.anthropic = FakeAnthropic(reply_text=ASSESSMENT, delay=MODEL_DELAY).start()
-        # The server process re-derives its database name from TEST.NAME.
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = connection.settings_dict[
-            "NAME"
-        ]
+    def server_settings(cls) -> dict:
         # Tasks on a thread in the server, as in embedded mode: the request returns at
         # once and the assessment arrives later, over the websocket.
-        cls._e2e_settings = override_settings(
-            BATON_TASKS_IN_THREAD=True,
-            ANTHROPIC_API_KEY="e2e-key",
-            ANTHROPIC_BASE_URL=cls.anthropic.base_url,
-            BATON_AI_MAX_RETRIES=0,
-            BATON_AI_TIMEOUT=20,
-        )
-        cls._e2e_settings.enable()
-        celery_app.conf.task_always_eager = True
-        super().setUpClass()
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.playwright, cls.browser = launch()
+        return {
+            "BATON_TASKS_IN_THREAD": True,
+            "ANTHROPIC_API_KEY": "e2e-key",
+            "ANTHROPIC_BASE_URL": cls.anthropic.base_url,
+            "BATON_AI_MAX_RETRIES": 0,
+            "BATON_AI_TIMEOUT": 20,
+        }
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.browser.close()
-            cls.playwright.stop()
-            super().tearDownClass()
-        finally:
-            if cls._async_unsafe is None:
-                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            else:
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
-            cls._e2e_settings.disable()
-            cls.anthropic.stop()
+    def start_fakes(cls):
+        cls.anthropic = FakeAnthropic(reply_text=ASSESSMENT, delay=MODEL_DELAY).start()
+
+    @classmethod
+    def stop_fakes(cls):
+        cls.anthropic.stop()
 
     def setUp(self):
         self.acme = make_account("Acme MSP")

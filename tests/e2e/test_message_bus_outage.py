@@ -11,15 +11,16 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
-from django.db import connection
-from django.test.utils import override_settings
 
-from config.celery import app as celery_app
 from handoffs.models import Handoff
 from handoffs.services import handoff_create
-from tests.e2e.browser import context_for, launch, requires_browser, screenshot
+from tests.e2e.browser import (
+    BrowserLiveServerTestCase,
+    context_for,
+    requires_browser,
+    screenshot,
+)
 from tests.factories import make_account, make_team, make_user
 from tests.factories_sessions import make_session
 from tests.fakes.tcp_proxy import TCPProxy
@@ -35,50 +36,33 @@ requires_redis_layer = pytest.mark.skipif(
 @requires_browser
 @requires_redis_layer
 @pytest.mark.e2e
-class RedisAwayWhileTheQueueIsOpen(ChannelsLiveServerTestCase):
-    host = "127.0.0.1"
-
+class RedisAwayWhileTheQueueIsOpen(BrowserLiveServerTestCase):
     @classmethod
-    def setUpClass(cls):
+    def server_settings(cls) -> dict:
         # The server's (and this process') channel layer reaches Redis through a proxy
         # the test can cut; the browser talks to daphne directly.
         redis = urlsplit(os.environ["REDIS_URL"])
-        cls.proxy = TCPProxy(redis.port or 6379, redis.hostname or "127.0.0.1").start()
         layers = copy.deepcopy(settings.CHANNEL_LAYERS)
         config = layers["default"]["CONFIG"]
         config["hosts"] = [
             {**config["hosts"][0], "address": f"redis://127.0.0.1:{cls.proxy.port}{redis.path}"}
         ]
         config["prefix"] = f"e2e-outage-{os.getpid()}"
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = connection.settings_dict[
-            "NAME"
-        ]
-        cls._e2e_settings = override_settings(CHANNEL_LAYERS=layers, BATON_TASKS_IN_THREAD=True)
-        cls._e2e_settings.enable()
-        celery_app.conf.task_always_eager = True
+        return {"CHANNEL_LAYERS": layers, "BATON_TASKS_IN_THREAD": True}
+
+    @classmethod
+    def start_fakes(cls):
+        redis = urlsplit(os.environ["REDIS_URL"])
+        cls.proxy = TCPProxy(redis.port or 6379, redis.hostname or "127.0.0.1").start()
         # Beat fast, so the test waits seconds rather than the production ten (the
         # server process is forked from this one and inherits them).
         cls._beat = (socket_hub.HEARTBEAT_SECONDS, socket_hub.HEARTBEAT_TIMEOUT)
         socket_hub.HEARTBEAT_SECONDS, socket_hub.HEARTBEAT_TIMEOUT = 0.5, 0.5
-        super().setUpClass()
-        cls._async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        cls.playwright, cls.browser = launch()
 
     @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.browser.close()
-            cls.playwright.stop()
-            super().tearDownClass()
-        finally:
-            if cls._async_unsafe is None:
-                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-            else:
-                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe
-            socket_hub.HEARTBEAT_SECONDS, socket_hub.HEARTBEAT_TIMEOUT = cls._beat
-            cls._e2e_settings.disable()
-            cls.proxy.stop()
+    def stop_fakes(cls):
+        socket_hub.HEARTBEAT_SECONDS, socket_hub.HEARTBEAT_TIMEOUT = cls._beat
+        cls.proxy.stop()
 
     def test_the_page_shows_paused_then_catches_up_with_what_it_missed(self):
         acme = make_account("Acme MSP")
