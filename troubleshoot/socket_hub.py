@@ -15,6 +15,9 @@ only keeps which of *this* process' open sockets belong to which group, which is
 per-process by nature, as the sockets are. (Baton's Redis pub/sub layer keeps group
 memberships until they are discarded; the core Redis layer would expire the hub's
 after its group_expiry, a day by default, as it expired each socket's before.)
+
+The hub also checks its own subscription with an echo through the layer and tells
+its sockets when live updates pause (Redis away) and resume (the page catches up).
 """
 
 import asyncio
