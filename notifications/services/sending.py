@@ -69,7 +69,7 @@ def delivery_send(*, delivery_id: int, now=None) -> str:
     another worker, waiting for its backoff) is skipped. Never raises for a failed
     send. Returns what happened, for logs and tests.
     """
-    ready = _claim_and_load(delivery_id, now or timezone.now())
+    ready = _claim_and_load([delivery_id], now or timezone.now())[delivery_id]
     if isinstance(ready, str):
         return ready
     return _finish(ready, _transmit(ready))
@@ -83,7 +83,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
 
     The threads only talk to the network: claiming, loading and recording stay on
     the caller's thread and its one database connection. The batch is claimed and
-    loaded with two queries (_claim_many), and each outcome is recorded as soon as
+    loaded with two queries (_claim_and_load), and each outcome is recorded as soon as
     its send ends. With tasks running in-process (embedded SQLite, tests) the
     sends run one after the other. Same guarantees as delivery_send. Returns
     {delivery id: outcome} for the ones handled here.
@@ -93,15 +93,9 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
         enqueue_each(queued)
     if len(here) <= 1 or settings.CELERY_TASK_ALWAYS_EAGER:
         return {delivery_id: delivery_send(delivery_id=delivery_id) for delivery_id in here}
-    outcomes, ready = {}, []
-    claimed = _claim_many(here, timezone.now())
-    for delivery_id in here:
-        delivery = claimed.get(delivery_id)
-        prepared = _ready_to_send(delivery) if delivery is not None else SKIPPED
-        if isinstance(prepared, str):
-            outcomes[delivery_id] = prepared
-        else:
-            ready.append(prepared)
+    prepared = _claim_and_load(here, timezone.now())
+    outcomes = {pk: found for pk, found in prepared.items() if isinstance(found, str)}
+    ready = [found for found in prepared.values() if not isinstance(found, str)]
     if ready:
         with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="baton-send") as pool:
             sending = {pool.submit(_transmit_on_thread, d): d for d in ready}
@@ -114,11 +108,14 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
     return {delivery_id: outcomes[delivery_id] for delivery_id in here}
 
 
-def _claim_and_load(delivery_id: int, now) -> Delivery | str:
-    """The claimed row with its integration, ready to send; or, when there is nothing
-    to send, the outcome (skipped, or disabled with the integration off)."""
-    delivery = _claim_many([delivery_id], now).get(delivery_id)
-    return SKIPPED if delivery is None else _ready_to_send(delivery)
+def _claim_and_load(delivery_ids: list[int], now) -> dict[int, Delivery | str]:
+    """For each id, the claimed row with its integration, ready to send; or, when there
+    is nothing to send, the outcome (skipped, or disabled with the integration off)."""
+    claimed = _claim_many(delivery_ids, now)
+    return {
+        pk: SKIPPED if claimed.get(pk) is None else _ready_to_send(claimed[pk])
+        for pk in delivery_ids
+    }
 
 
 def _claim_many(delivery_ids: list[int], now) -> dict[int, Delivery]:
