@@ -15,17 +15,17 @@ except ImproperlyConfigured as exc:
     sys.exit(f"Baton cannot start: {exc}")
 
 # Imported after Django is set up: the consumers touch models.
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from troubleshoot.routing import websocket_urlpatterns  # noqa: E402
+from troubleshoot.ws_auth import SessionUserStack  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionUserStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )
