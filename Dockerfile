@@ -10,4 +10,5 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir .
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]
+# daphne on uvloop (config/serve.py); the plain `daphne` command works too, on asyncio's loop.
+CMD ["python", "-m", "config.serve", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]

@@ -32,7 +32,7 @@ run: install
 	  $(BIN)/celery -A config beat --loglevel=warning --schedule $(VENV)/celerybeat-schedule & \
 	  beat=$$!; trap 'kill $$beat 2>/dev/null' EXIT; \
 	fi; \
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application; status=$$?; exit $$status
+	$(BIN)/python -m config.serve -b $(HOST) -p $(PORT) config.asgi:application; status=$$?; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -122,13 +122,18 @@ def main() -> int:
             finally:
                 second.stop()
             daphne.stop()
+            # The product's launcher puts daphne on uvloop; the plain command, measured.
+            asyncio_port = free_port()
+            daphne = start_daphne(asyncio_port, {"BENCH_CHANNEL_LAYER": "pubsub"}, loop="asyncio")
+            out["pubsub_asyncio_loop"] = figures_ws.commit_to_socket(asyncio_port)
+            daphne.stop()
             core_port = free_port()
             daphne = start_daphne(core_port, {"BENCH_CHANNEL_LAYER": "core"})
             with override_settings(CHANNEL_LAYERS=channel_layers_for("core")):
                 out["core"] = figures_ws.commit_to_socket(core_port)
             daphne.stop()
             daphne = start_daphne(port, {"BENCH_CHANNEL_LAYER": "pubsub"})
-            # The layer is chosen on one process each, like for like.
+            # The layer is chosen on one process each, like for like (both on uvloop).
             out["kept"] = min(("pubsub", "core"), key=lambda k: out[k]["per_socket"]["p50"])
             best = out[out["kept"]]["per_socket"]["p50"]
             out["floor"]["ratio"] = round(best / out["floor"]["floor_p50_ms"], 1)

@@ -116,10 +116,15 @@ class Services:
             )
 
 
-def start_daphne(port: int, env: dict) -> Proc:
+def start_daphne(port: int, env: dict, *, loop: str = "uvloop") -> Proc:
+    """daphne as the product starts it (`python -m config.serve`: on uvloop), or with
+    loop="asyncio" the plain `daphne` command, on asyncio's own loop (a comparison)."""
+    command = [str(BIN / "python"), "-m", "config.serve"]
+    if loop == "asyncio":
+        command = [str(BIN / "daphne")]
     proc = Proc(
         f"daphne-{port}",
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [*command, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         env,
     )
     wait_for_port(port, 60, proc.proc, "daphne")

@@ -63,6 +63,8 @@ def markdown(results: dict) -> str:
         layer_name = layer.split("_")[0]
         processes = f2.get("daphne_processes", 1)
         where = f"{processes} daphne processes" if processes > 1 else "1 daphne"
+        if layer.endswith("asyncio_loop"):
+            where += " on asyncio's loop (plain `daphne`)"
         lines.append(
             f"| 2 | commit → socket, {f2['sockets']} sockets, {layer_name} layer, {where} | "
             f"{_lat(f2['per_socket'])}; first / last socket p50 "
