@@ -6,12 +6,14 @@ thread, hence DJANGO_ALLOW_ASYNC_UNSAFE (the ORM calls the tests make are plain
 sync code between browser steps).
 """
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -84,6 +86,20 @@ def pretend_hidden(page) -> None:
     )
 
 
+class UvloopDaphneProcess(DaphneProcess):
+    """The live server on uvloop, the loop `python -m config.serve` gives daphne.
+
+    DaphneProcess installs a fresh reactor on `asyncio.new_event_loop()` in the forked
+    child; the policy set here, in the child only, makes that loop uvloop's.
+    """
+
+    def run(self):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+        super().run()
+
+
 class BrowserLiveServerTestCase(ChannelsLiveServerTestCase):
     """A live daphne on the test database and one Chromium for the class.
 
@@ -95,6 +111,7 @@ class BrowserLiveServerTestCase(ChannelsLiveServerTestCase):
     """
 
     host = "127.0.0.1"
+    ProtocolServerProcess = UvloopDaphneProcess
 
     @classmethod
     def start_fakes(cls) -> None:
