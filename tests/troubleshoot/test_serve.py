@@ -64,14 +64,14 @@ class Server:
                 time.sleep(0.1)
         pytest.fail(f"the server did not listen within {timeout} s:\n{self.text()}")
 
-    def terminate(self, timeout: float = 15) -> int:
-        os.killpg(self.proc.pid, signal.SIGTERM)
+    def terminate(self, signum: int = signal.SIGTERM, timeout: float = 15) -> int:
+        os.killpg(self.proc.pid, signum)
         try:
             return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-            pytest.fail(f"the server ignored SIGTERM for {timeout} s:\n{self.text()}")
+            pytest.fail(f"the server ignored signal {signum} for {timeout} s:\n{self.text()}")
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -86,8 +86,10 @@ def _env(**overrides) -> dict:
     return env
 
 
-def test_serves_on_uvloop_and_stops_on_sigterm(tmp_path):
-    """Embedded mode (SQLite, in-memory layer): the plain `make run` shape."""
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_serves_on_uvloop_and_stops_on_a_signal(tmp_path, stop_with):
+    """Embedded mode (SQLite, in-memory layer): the plain `make run` shape; docker stops
+    it with SIGTERM, a terminal with ^C (SIGINT)."""
     env = _env(SQLITE_PATH=str(tmp_path / "serve.sqlite3"))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -102,7 +104,7 @@ def test_serves_on_uvloop_and_stops_on_sigterm(tmp_path):
         assert "daphne on uvloop" in server.text()
         health = httpx.get(f"{server.url}/healthz", timeout=10)
         assert health.status_code == 200, health.text
-        assert server.terminate() == 0
+        assert server.terminate(stop_with) == 0
     finally:
         server.kill()
 
