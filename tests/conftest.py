@@ -78,6 +78,13 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def database_url_for_subprocess() -> str:
+    """DATABASE_URL of the test database, for a server or worker process a test starts."""
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 requires_postgres = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="needs PostgreSQL: set DATABASE_URL=postgres://... (.ci/run does)",

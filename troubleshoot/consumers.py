@@ -1,6 +1,7 @@
 """The one websocket consumer, /ws/events/.
 
-Thin by design: it authenticates, joins the groups the user's role allows and
+Thin by design: it checks the user (read from the login cookie at connect by
+troubleshoot/ws_auth.py) and their role, joins the groups the role allows and
 forwards small `{type, ...}` events as JSON. It never reads what the client sends.
 Events reach it through the process' socket hub (troubleshoot/socket_hub.py), which
 hears each group once per process instead of once per socket.
@@ -65,7 +66,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     @staticmethod
     def _groups_for(user, session_id: int | None = None) -> tuple[bool, list[str]]:
-        # Re-read the user: the session may belong to someone since deactivated.
+        # A user deactivated since logging in is already anonymous here (ws_auth asks
+        # the auth backend, which refuses inactive users).
         if user is None or not user.is_authenticated or not is_member(user):
             return False, []
         groups = [user_group(user.pk)]

@@ -16,11 +16,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from notifications.models import Delivery, DeliveryStatus
 from notifications.services.sending import UNKNOWN_PSA_OUTCOME
-from tests.conftest import requires_postgres, requires_redis
+from tests.conftest import database_url_for_subprocess, requires_postgres, requires_redis
 from tests.fakes.gated_smtp import GatedSMTPServer
 from tests.fakes.http_fakes import Reply
 from tests.faults.conftest import (
@@ -35,12 +34,6 @@ pytestmark = [requires_postgres, requires_redis, pytest.mark.django_db(transacti
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = Path(sys.executable).with_name("celery")
-
-
-def database_url_for_worker() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
@@ -94,7 +87,7 @@ def test_worker_killed_mid_send_never_sends_an_email_or_psa_note_twice(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
         "BATON_FAULTS_PREFIX": prefix,
-        "DATABASE_URL": database_url_for_worker(),
+        "DATABASE_URL": database_url_for_subprocess(),
         "DB_POOL": "0",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}?timeout=60",
         "BATON_HTTP_TIMEOUT": "60",

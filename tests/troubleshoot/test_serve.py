@@ -18,25 +18,19 @@ import httpx
 import pytest
 import websockets
 from django.conf import settings
-from django.db import connection
 
-from tests.conftest import requires_postgres, requires_redis
+from tests.conftest import database_url_for_subprocess, login, requires_postgres, requires_redis
+from tests.fakes.smtp_fake import free_port
 from troubleshoot.events import account_group, publish_now
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
     """`python -m config.serve` in its own process group, logging to a file."""
 
     def __init__(self, log: Path, env: dict):
-        self.port = _free_port()
+        self.port = free_port()
         self.log = log
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "config.serve", "-b", "127.0.0.1", "-p", str(self.port)]
@@ -109,23 +103,17 @@ def test_serves_on_uvloop_and_stops_on_a_signal(tmp_path, stop_with):
         server.kill()
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @requires_postgres
 @requires_redis
 @pytest.mark.django_db(transaction=True)
 def test_a_logged_in_socket_hears_an_account_event_through_redis(tmp_path, client, alice):
     """Production mode: the session cookie names the user, the hub joins the account's
     group on Redis, and an event published from another process reaches the socket."""
-    client.force_login(alice, backend="troubleshoot.auth_backends.EmailBackend")
+    login(client, alice)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     server = Server(
         tmp_path / "serve.log",
-        _env(DATABASE_URL=_database_url(), REDIS_URL=os.environ["REDIS_URL"]),
+        _env(DATABASE_URL=database_url_for_subprocess(), REDIS_URL=os.environ["REDIS_URL"]),
     )
 
     async def listen() -> list[dict]:

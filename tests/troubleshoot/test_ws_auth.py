@@ -6,6 +6,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.models import Session as DjangoSession
 
+from tests.conftest import login
 from troubleshoot.ws_auth import SessionUserStack
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,8 +40,7 @@ def _connect(app, cookie: str | None):
 
 
 def _login(client, user) -> str:
-    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return login(client, user).cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def test_the_session_cookie_names_the_user(client, alice):
