@@ -15,7 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
 from troubleshoot.events import account_group, session_group, user_group
-from troubleshoot.roles import is_engineer_or_above, is_member
+from troubleshoot.accounts.roles import is_engineer_or_above, is_member
 from troubleshoot.selectors.sessions import get_session_for_user
 from troubleshoot.socket_hub import hub_for_running_loop
 

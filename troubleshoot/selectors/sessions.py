@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from troubleshoot.models_sessions import Session, SessionStatus, Step, StepKind
-from troubleshoot.roles import is_engineer_or_above, is_member
+from troubleshoot.accounts.roles import is_engineer_or_above, is_member
 
 # Statuses in which a session is the team's business, not only its owner's.
 SHARED_STATUSES = (SessionStatus.ESCALATED, SessionStatus.CLAIMED, SessionStatus.RESOLVED)

@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 
-from troubleshoot.roles import is_member
+from troubleshoot.accounts.roles import is_member
 
 
 def home(request):

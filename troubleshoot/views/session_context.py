@@ -4,7 +4,7 @@ from troubleshoot.extensions import SESSION_PANELS
 from troubleshoot.forms_sessions import MessageForm, NoteForm, ResolveForm
 from troubleshoot.models_sessions import SessionKind, SessionStatus, StepKind
 from troubleshoot.models_trees import Node, NodeKind
-from troubleshoot.roles import is_engineer_or_above
+from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.selectors.sessions import (
     active_path,
     awaiting_reply,

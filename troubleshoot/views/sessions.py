@@ -19,7 +19,7 @@ from troubleshoot.forms_sessions import (
     StartTreeForm,
 )
 from troubleshoot.models_sessions import SessionKind, SessionStatus
-from troubleshoot.roles import engineer_required, member_required
+from troubleshoot.accounts.roles import engineer_required, member_required
 from troubleshoot.selectors.sessions import (
     get_session_for_user,
     session_with_steps,

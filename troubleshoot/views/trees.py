@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from troubleshoot.forms_sessions import SessionStartForm
 from troubleshoot.forms_trees import ImportForm, TreeMetaForm
-from troubleshoot.roles import (
+from troubleshoot.accounts.roles import (
     admin_required,
     engineer_required,
     is_admin_or_above,

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from troubleshoot.models import Role, Team
+from troubleshoot.accounts.models import Role, Team
 
 MAX_NAME = 80
 

@@ -8,7 +8,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from troubleshoot.models import ROLE_RANK, Role
+from troubleshoot.accounts.models import ROLE_RANK, Role
 
 
 def _rank(user) -> int:

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from troubleshoot.models import Account, Role, Team, User
-from troubleshoot.roles import is_admin_or_above, is_owner
+from troubleshoot.accounts.models import Account, Role, Team, User
+from troubleshoot.accounts.roles import is_admin_or_above, is_owner
 
 DEFAULT_TEAM_NAME = "Service Desk"
 

@@ -7,7 +7,7 @@ selectors.
 
 from django.shortcuts import get_object_or_404
 
-from troubleshoot.models import Team, User
+from troubleshoot.accounts.models import Team, User
 
 
 def get_team_for_user(user, team_id) -> Team:

@@ -1,6 +1,6 @@
 """Reads for accounts and people, always scoped to one account."""
 
-from troubleshoot.models import Team, User
+from troubleshoot.accounts.models import Team, User
 
 
 def members_for_account(account_id: int):
