@@ -19,7 +19,7 @@ from notifications.models import (
 from troubleshoot.models import Account, Role, Team, User
 from troubleshoot.models_sessions import Session, SessionKind
 
-BACKEND = "troubleshoot.auth_backends.EmailBackend"
+BACKEND = "troubleshoot.accounts.auth_backends.EmailBackend"
 _seq = itertools.count(1)
 _password = None
 

@@ -18,8 +18,8 @@ except ImproperlyConfigured as exc:
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from troubleshoot.routing import websocket_urlpatterns  # noqa: E402
-from troubleshoot.ws_auth import SessionUserStack  # noqa: E402
+from troubleshoot.accounts.ws_auth import SessionUserStack  # noqa: E402
+from troubleshoot.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

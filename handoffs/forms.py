@@ -1,7 +1,7 @@
 from django import forms
 
 from handoffs.models import NOTES_MAX, Intent, Priority
-from troubleshoot.selectors.accounts import engineers_for_account
+from troubleshoot.accounts.selectors import engineers_for_account
 
 
 class HandoffForm(forms.Form):

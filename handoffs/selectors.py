@@ -13,7 +13,7 @@ from handoffs.models import (
     HandoffEvent,
     Intent,
 )
-from troubleshoot.roles import is_engineer_or_above, is_member
+from troubleshoot.accounts.roles import is_engineer_or_above, is_member
 
 QUEUE_PAGE_SIZE = 50
 

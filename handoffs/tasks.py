@@ -14,7 +14,7 @@ from handoffs.services import (
 )
 from handoffs.services.ladder import ladder_due_at
 from troubleshoot import ai
-from troubleshoot.tasking import enqueue
+from troubleshoot.live.tasking import enqueue
 
 logger = logging.getLogger(__name__)
 

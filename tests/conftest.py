@@ -59,7 +59,7 @@ def charlie(globex):
 
 
 def login(client, user):
-    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    client.force_login(user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
     return client
 
 

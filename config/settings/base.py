@@ -196,7 +196,7 @@ CELERY_BEAT_SCHEDULE["handoffs-sweep"] = {"task": "handoffs.tasks.sweep_handoffs
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "troubleshoot.User"
-AUTHENTICATION_BACKENDS = ["troubleshoot.auth_backends.EmailBackend"]
+AUTHENTICATION_BACKENDS = ["troubleshoot.accounts.auth_backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

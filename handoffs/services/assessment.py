@@ -5,9 +5,9 @@ from django.db import transaction
 from handoffs.errors import HandoffConflict, HandoffForbidden
 from handoffs.models import AIStatus, EventKind, Handoff
 from handoffs.services.common import lock_handoff, publish_pickup_event, record_event
+from troubleshoot.accounts.roles import is_engineer_or_above
+from troubleshoot.live.tasking import enqueue_on_commit
 from troubleshoot.models import User
-from troubleshoot.roles import is_engineer_or_above
-from troubleshoot.tasking import enqueue_on_commit
 
 ERROR_MAX = 500
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from handoffs.errors import HandoffConflict, HandoffValidationError
 from handoffs.models import Handoff, HandoffEvent
-from troubleshoot.events import account_group, publish_on_commit, session_group
+from troubleshoot.live.events import account_group, publish_on_commit, session_group
 from troubleshoot.models import User
 
 

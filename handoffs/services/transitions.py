@@ -30,8 +30,8 @@ from handoffs.services.common import (
     validate_teammate,
 )
 from notifications.services import notify_escalation, notify_user
+from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
-from troubleshoot.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.services.sessions import session_add_system_step, session_set_status
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from handoffs.forms import ReassignForm, ReescalateForm
 from handoffs.models import HandoffStatus
 from handoffs.selectors import events_for_handoff, get_handoff_for_user, latest_handoff_for_session
-from troubleshoot.roles import is_admin_or_above, is_engineer_or_above, member_required
+from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above, member_required
 
 
 @member_required

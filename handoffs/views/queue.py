@@ -11,8 +11,8 @@ from handoffs.selectors import (
     queue_counts,
     queued_handoffs,
 )
-from troubleshoot.roles import engineer_required, is_engineer_or_above, member_required
-from troubleshoot.selectors.accounts import teams_for_account
+from troubleshoot.accounts.roles import engineer_required, is_engineer_or_above, member_required
+from troubleshoot.accounts.selectors import teams_for_account
 
 
 def _queue_context(request) -> dict:

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import EmailPreference, Notification, NotificationPreference
-from troubleshoot.events import publish_on_commit, user_group
+from troubleshoot.live.events import publish_on_commit, user_group
 
 NOTIFICATIONS_READ = {"type": "notifications_read"}
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from notifications import transports
 from notifications.models import Integration, IntegrationKind, slot_for_kind
 from notifications.transports.http import TransportError
+from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
-from troubleshoot.roles import is_admin_or_above
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from notifications.models import (
 )
 from notifications.services.queueing import enqueue_deliveries_on_commit
 from notifications.titles import escalation_title, truncate
-from troubleshoot.events import account_group, publish_on_commit, user_group
+from troubleshoot.live.events import account_group, publish_on_commit, user_group
 from troubleshoot.models import User
 
 KIND_ESCALATION = "escalation"

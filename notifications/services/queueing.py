@@ -7,7 +7,7 @@ delays the send: the row stays `pending` and the sweeper queues it again.
 from django.conf import settings
 from django.db import transaction
 
-from troubleshoot.tasking import enqueue
+from troubleshoot.live.tasking import enqueue
 
 
 def enqueue_delivery(delivery_id: int, *, countdown: float | None = None) -> bool:

@@ -30,8 +30,8 @@ from notifications.services.queueing import (
     enqueue_each,
 )
 from notifications.transports.http import TransportError
+from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
-from troubleshoot.roles import is_admin_or_above
 
 logger = logging.getLogger(__name__)
 

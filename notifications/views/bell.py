@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
-from troubleshoot.roles import member_required
+from troubleshoot.accounts.roles import member_required
 
 
 def _panel_context(request) -> dict:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
 from notifications.models import Channel, Delivery, DeliveryStatus
-from troubleshoot.roles import admin_required
+from troubleshoot.accounts.roles import admin_required
 
 
 @admin_required

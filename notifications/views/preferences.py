@@ -6,7 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from notifications import selectors, services
 from notifications.forms import PreferenceForm
-from troubleshoot.roles import member_required
+from troubleshoot.accounts.roles import member_required
 
 
 @member_required

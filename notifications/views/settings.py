@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 from notifications import selectors, services
 from notifications.forms import PSAForm, TimeoutForm, WebhookForm
 from notifications.models import Integration, IntegrationKind
-from troubleshoot.roles import admin_required
-from troubleshoot.services.accounts import account_update_settings
+from troubleshoot.accounts.roles import admin_required
+from troubleshoot.accounts.services import account_update_settings
 
 SLOTS = ("slack", "teams", "psa")
 

@@ -62,7 +62,7 @@ def session_cookie(user) -> str:
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    client.force_login(user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
     return client.cookies["sessionid"].value
 
 

@@ -24,7 +24,7 @@ from tests.e2e.browser import (
 from tests.factories import make_account, make_team, make_user
 from tests.factories_sessions import make_session
 from tests.fakes.tcp_proxy import TCPProxy
-from troubleshoot import socket_hub
+from troubleshoot.live import socket_hub
 from troubleshoot.models import Role
 
 requires_redis_layer = pytest.mark.skipif(

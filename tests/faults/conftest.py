@@ -20,7 +20,7 @@ from handoffs.models import Handoff
 from notifications.models import Delivery, Integration, IntegrationKind
 from tests.factories_sessions import add_step, make_session, make_tree
 from tests.fakes.http_fakes import FakeHTTPServer
-from troubleshoot import tasking
+from troubleshoot.live import tasking
 from troubleshoot.models import StepKind
 
 TICKET = "4711"

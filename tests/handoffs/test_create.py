@@ -64,7 +64,7 @@ def test_park_is_private_no_fan_out_and_no_assessment(escalate, alice, sam, sess
 def test_after_commit_publishes_handoff_created_to_the_account(
     alice, sam, session, django_capture_on_commit_callbacks
 ):
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             handoff = services.handoff_create(actor=alice, session_id=session.pk, intent="escalate")
     events = [c.args for c in publish.call_args_list]
@@ -101,8 +101,8 @@ def test_rolled_back_handoff_publishes_and_notifies_nothing(
         pass
 
     with (
-        mock.patch("troubleshoot.events.publish_now") as publish,
-        mock.patch("troubleshoot.tasking.enqueue") as enqueue,
+        mock.patch("troubleshoot.live.events.publish_now") as publish,
+        mock.patch("troubleshoot.live.tasking.enqueue") as enqueue,
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             with pytest.raises(Boom), transaction.atomic():
@@ -125,7 +125,7 @@ def test_service_failure_midway_leaves_no_rows_and_sends_nothing(
             "handoffs.services.create.session_set_status",
             side_effect=RuntimeError("disk full"),
         ),
-        mock.patch("troubleshoot.events.publish_now") as publish,
+        mock.patch("troubleshoot.live.events.publish_now") as publish,
     ):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             with pytest.raises(RuntimeError):

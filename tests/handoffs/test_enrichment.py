@@ -42,7 +42,7 @@ def test_assessment_from_the_model_is_saved_and_announced(
 ):
     from unittest import mock
 
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             assert enrich_handoff.apply(args=(pending.pk,)).get() == "ready"
     pending.refresh_from_db()

@@ -185,7 +185,7 @@ def test_reescalate_reaches_each_watcher_as_one_message(
     from unittest import mock
 
     handoff = escalate(alice, session, priority="normal")
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             services.handoff_reescalate(actor=alice, handoff_id=handoff.pk, priority="urgent")
     to_account = [

@@ -28,7 +28,7 @@ def _escalate(alice, **kwargs):
 def test_escalation_to_many_rings_the_account_group_once(
     alice, sam, admin, django_capture_on_commit_callbacks
 ):
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             _escalate(alice)
     bell_pushes = [
@@ -40,7 +40,7 @@ def test_escalation_to_many_rings_the_account_group_once(
 def test_a_single_recipient_is_rung_on_their_own_group(
     alice, sam, django_capture_on_commit_callbacks
 ):
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             notify_user(
                 account_id=alice.account_id,
@@ -56,7 +56,7 @@ def test_a_single_recipient_is_rung_on_their_own_group(
 def test_a_repeated_event_rings_nobody(alice, sam, admin, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _escalate(alice)
-    with mock.patch("troubleshoot.events.publish_now") as publish:
+    with mock.patch("troubleshoot.live.events.publish_now") as publish:
         with django_capture_on_commit_callbacks(execute=True):
             _escalate(alice)
     assert not [c for c in publish.call_args_list if c.args[1]["type"] == "notification_created"]

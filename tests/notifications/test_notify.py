@@ -165,7 +165,7 @@ def test_recipients_get_a_live_push_after_commit(
 ):
     pushed = []
     monkeypatch.setattr(
-        "troubleshoot.events.publish_now", lambda group, event: pushed.append((group, event))
+        "troubleshoot.live.events.publish_now", lambda group, event: pushed.append((group, event))
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         escalate(alice)

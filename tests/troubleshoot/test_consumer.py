@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from config.asgi import application
 from tests.factories_sessions import make_session
-from troubleshoot.consumers import EventsConsumer
-from troubleshoot.events import account_group, publish_now, session_group, user_group
+from troubleshoot.live.consumers import EventsConsumer
+from troubleshoot.live.events import account_group, publish_now, session_group, user_group
 from troubleshoot.models import SessionStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -124,7 +124,7 @@ def test_messages_from_the_client_are_not_relayed(alice, sam):
 
 
 def _session_cookie(client, user):
-    client.force_login(user, backend="troubleshoot.auth_backends.EmailBackend")
+    client.force_login(user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

@@ -5,14 +5,14 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.factories import PASSWORD, make_team, make_user
-from troubleshoot.access import get_member_for_user, get_team_for_user
-from troubleshoot.models import Account, Role, User
-from troubleshoot.roles import (
+from troubleshoot.accounts.access import get_member_for_user, get_team_for_user
+from troubleshoot.accounts.roles import (
     is_admin_or_above,
     is_engineer_or_above,
     is_member,
     is_owner,
 )
+from troubleshoot.models import Account, Role, User
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def test_last_owner_cannot_demote_themself(client_for, owner):
 
 def test_django_admin_pages_load_for_operator(client):
     operator = User.objects.create_superuser("ops@example.test", PASSWORD)
-    client.force_login(operator, backend="troubleshoot.auth_backends.EmailBackend")
+    client.force_login(operator, backend="troubleshoot.accounts.auth_backends.EmailBackend")
     for name in (
         "admin:index",
         "admin:troubleshoot_user_changelist",

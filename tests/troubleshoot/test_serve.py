@@ -21,7 +21,7 @@ from django.conf import settings
 
 from tests.conftest import database_url_for_subprocess, login, requires_postgres, requires_redis
 from tests.fakes.smtp_fake import free_port
-from troubleshoot.events import account_group, publish_now
+from troubleshoot.live.events import account_group, publish_now
 
 ROOT = Path(__file__).resolve().parents[2]
 

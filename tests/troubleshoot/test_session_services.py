@@ -158,7 +158,7 @@ def test_status_change_tells_owner_and_assignee_after_commit(
 ):
     sent = []
     monkeypatch.setattr(
-        "troubleshoot.events.publish_now", lambda group, event: sent.append((group, event))
+        "troubleshoot.live.events.publish_now", lambda group, event: sent.append((group, event))
     )
     session = make_session(alice)
     with django_capture_on_commit_callbacks(execute=True):

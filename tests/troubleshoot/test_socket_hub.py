@@ -16,10 +16,10 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from tests.conftest import requires_redis
-from troubleshoot import socket_hub
-from troubleshoot.consumers import CLOSE_TRY_AGAIN, EventsConsumer
-from troubleshoot.events import account_group, publish_now, user_group
-from troubleshoot.socket_hub import SocketHub, hub_for_running_loop
+from troubleshoot.live import socket_hub
+from troubleshoot.live.consumers import CLOSE_TRY_AGAIN, EventsConsumer
+from troubleshoot.live.events import account_group, publish_now, user_group
+from troubleshoot.live.socket_hub import SocketHub, hub_for_running_loop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

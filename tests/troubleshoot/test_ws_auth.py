@@ -1,4 +1,4 @@
-"""The websocket's session-to-user middleware (troubleshoot/ws_auth.py)."""
+"""The websocket's session-to-user middleware (troubleshoot/accounts/ws_auth.py)."""
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session as DjangoSession
 
 from tests.conftest import login
-from troubleshoot.ws_auth import SessionUserStack
+from troubleshoot.accounts.ws_auth import SessionUserStack
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

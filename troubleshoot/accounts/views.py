@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from troubleshoot.accounts import services as account_services
 from troubleshoot.accounts.access import get_member_for_user
 from troubleshoot.accounts.forms import MemberCreateForm, RoleForm, SignupForm, TeamForm
 from troubleshoot.accounts.roles import admin_required, is_admin_or_above, is_owner, member_required
 from troubleshoot.accounts.selectors import members_for_account, teams_for_account
-from troubleshoot.accounts import services as account_services
 
 
 def _apply_errors(form, exc: ValidationError) -> None:

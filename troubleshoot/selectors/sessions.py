@@ -3,8 +3,8 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from troubleshoot.models_sessions import Session, SessionStatus, Step, StepKind
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
+from troubleshoot.models_sessions import Session, SessionStatus, Step, StepKind
 
 # Statuses in which a session is the team's business, not only its owner's.
 SHARED_STATUSES = (SessionStatus.ESCALATED, SessionStatus.CLAIMED, SessionStatus.RESOLVED)
@@ -36,6 +36,15 @@ def get_session_for_user(user, session_id, *, for_page: bool = True) -> Session:
     if session is None or not _visible(user, session):
         raise Http404("No such session.")
     return session
+
+
+def can_hear_session_events(user, session_id: int) -> bool:
+    """May this user's socket join the session's event group? The session pages' rule."""
+    try:
+        get_session_for_user(user, session_id, for_page=False)
+    except Http404:
+        return False
+    return True
 
 
 def can_work_on_session(user, session: Session) -> bool:

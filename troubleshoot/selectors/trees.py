@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
-from troubleshoot.models_trees import Node, Option, Tree, TreeVersion, VersionState
 from troubleshoot.accounts.roles import is_engineer_or_above
+from troubleshoot.models_trees import Node, Option, Tree, TreeVersion, VersionState
 
 LIBRARY_PAGE_SIZE = 20
 SEARCH_MAX = 200

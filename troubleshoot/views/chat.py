@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from troubleshoot import ai
-from troubleshoot.forms_sessions import MessageForm
 from troubleshoot.accounts.roles import engineer_required
+from troubleshoot.forms_sessions import MessageForm
 from troubleshoot.selectors.sessions import can_work_on_session, get_session_for_user
 from troubleshoot.services import chat as chat_services
 from troubleshoot.views.session_context import session_context

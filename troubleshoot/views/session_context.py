@@ -1,10 +1,10 @@
 """What the session page and its partials need, built in a bounded number of queries."""
 
+from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.extensions import SESSION_PANELS
 from troubleshoot.forms_sessions import MessageForm, NoteForm, ResolveForm
 from troubleshoot.models_sessions import SessionKind, SessionStatus, StepKind
 from troubleshoot.models_trees import Node, NodeKind
-from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.selectors.sessions import (
     active_path,
     awaiting_reply,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from troubleshoot.accounts.roles import engineer_required, member_required
 from troubleshoot.documentation import format_duration, session_document, time_spent
 from troubleshoot.forms_sessions import (
     AnswerForm,
@@ -19,7 +20,6 @@ from troubleshoot.forms_sessions import (
     StartTreeForm,
 )
 from troubleshoot.models_sessions import SessionKind, SessionStatus
-from troubleshoot.accounts.roles import engineer_required, member_required
 from troubleshoot.selectors.sessions import (
     get_session_for_user,
     session_with_steps,

@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from troubleshoot.accounts.roles import engineer_required
 from troubleshoot.forms_trees import NodeForm, OptionForm, StartNodeForm, TreeMetaForm
 from troubleshoot.models_trees import NodeKind
-from troubleshoot.accounts.roles import engineer_required
 from troubleshoot.selectors.trees import draft_with_nodes, get_editable_tree
 from troubleshoot.services import trees as tree_services
 

@@ -10,8 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from troubleshoot.forms_sessions import SessionStartForm
-from troubleshoot.forms_trees import ImportForm, TreeMetaForm
 from troubleshoot.accounts.roles import (
     admin_required,
     engineer_required,
@@ -19,6 +17,8 @@ from troubleshoot.accounts.roles import (
     is_engineer_or_above,
     member_required,
 )
+from troubleshoot.forms_sessions import SessionStartForm
+from troubleshoot.forms_trees import ImportForm, TreeMetaForm
 from troubleshoot.selectors.trees import (
     draft_with_nodes,
     get_editable_tree,

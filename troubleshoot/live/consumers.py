@@ -1,29 +1,39 @@
 """The one websocket consumer, /ws/events/.
 
 Thin by design: it checks the user (read from the login cookie at connect by
-troubleshoot/ws_auth.py) and their role, joins the groups the role allows and
+troubleshoot/accounts/ws_auth.py) and their role, joins the groups the role allows and
 forwards small `{type, ...}` events as JSON. It never reads what the client sends.
-Events reach it through the process' socket hub (troubleshoot/socket_hub.py), which
+Events reach it through the process' socket hub (troubleshoot/live/socket_hub.py), which
 hears each group once per process instead of once per socket.
 """
 
 import logging
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.http import Http404
 
-from troubleshoot.events import account_group, session_group, user_group
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
-from troubleshoot.selectors.sessions import get_session_for_user
-from troubleshoot.socket_hub import hub_for_running_loop
+from troubleshoot.live.events import account_group, session_group, user_group
+from troubleshoot.live.socket_hub import hub_for_running_loop
 
 logger = logging.getLogger(__name__)
 
 # A socket whose groups could not be joined (channel layer down): the page's script
 # reconnects and re-fetches, so it misses nothing once the layer is back.
 CLOSE_TRY_AGAIN = 1013
+
+# Who may hear a session's group is the sessions domain's rule, the same check as the
+# session's pages. Sessions registers it at start-up (troubleshoot/apps.py), so live, which
+# sessions publishes through, never imports sessions. Until then no session is joined.
+SessionAccessCheck = Callable[[object, int], bool]
+_session_access_check: SessionAccessCheck = lambda user, session_id: False  # noqa: E731
+
+
+def register_session_access_check(check: SessionAccessCheck) -> None:
+    global _session_access_check
+    _session_access_check = check
 
 
 class EventsConsumer(AsyncJsonWebsocketConsumer):
@@ -73,15 +83,10 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         groups = [user_group(user.pk)]
         if is_engineer_or_above(user):
             groups.append(account_group(user.account_id))
-        if session_id is not None:
-            # The same access check as the session's pages; a session the user may not
-            # see is simply not joined (the socket still serves the rest).
-            try:
-                get_session_for_user(user, session_id, for_page=False)
-            except Http404:
-                pass
-            else:
-                groups.append(session_group(session_id))
+        # A session the user may not see is simply not joined (the socket still serves
+        # the rest).
+        if session_id is not None and _session_access_check(user, session_id):
+            groups.append(session_group(session_id))
         return True, groups
 
     async def disconnect(self, code):

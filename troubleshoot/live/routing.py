@@ -1,5 +1,5 @@
 from django.urls import path
 
-from troubleshoot.consumers import EventsConsumer
+from troubleshoot.live.consumers import EventsConsumer
 
 websocket_urlpatterns = [path("ws/events/", EventsConsumer.as_asgi())]

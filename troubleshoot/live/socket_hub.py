@@ -29,7 +29,7 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
-from troubleshoot.events import MESSAGE_TYPE
+from troubleshoot.live.events import MESSAGE_TYPE
 
 logger = logging.getLogger(__name__)
 
