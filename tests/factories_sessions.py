@@ -13,8 +13,8 @@ import itertools
 from django.utils import timezone
 
 from troubleshoot.models_sessions import Session, SessionKind, Step, StepKind
-from troubleshoot.models_trees import NodeKind, TreeVersion
-from troubleshoot.services import trees as tree_services
+from troubleshoot.trees import services as tree_services
+from troubleshoot.trees.models import NodeKind, TreeVersion
 
 _seq = itertools.count(1)
 

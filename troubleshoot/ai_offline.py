@@ -114,7 +114,7 @@ def checks_for(category: str | None) -> list[str]:
 
 
 def offline_chat_reply(session, messages: list[dict]) -> str:
-    from troubleshoot.selectors.trees import suggest_trees
+    from troubleshoot.trees.selectors import suggest_trees
 
     latest = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
     text = f"{session.problem_summary}\n{latest}"

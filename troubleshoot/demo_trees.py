@@ -4,28 +4,8 @@ Trees are created through the import service (so they pass the publishing rules)
 everything is looked up by natural key first, so seeding twice changes nothing.
 """
 
-import json
-from pathlib import Path
-
-from troubleshoot.models import Role, Session, Step, StepKind, Tree, User
-
-# Exported trees (the same JSON teams share), one file per tree.
-DEMO_TREE_DIR = Path(__file__).resolve().parent / "demo_data"
-
-
-def _seed_trees(account) -> int:
-    from troubleshoot.services.trees import tree_import
-
-    author = User.objects.members_of(account.pk).filter(role=Role.ADMIN).first()
-    created = 0
-    for path in sorted(DEMO_TREE_DIR.glob("*.json")):
-        raw = path.read_bytes()
-        title = json.loads(raw)["tree"]["title"]
-        if Tree.objects.filter(account=account, title=title).exists():
-            continue
-        tree_import(actor=author, raw=raw)
-        created += 1
-    return created
+from troubleshoot.models import Session, Step, StepKind, Tree, User
+from troubleshoot.trees.demo import seed_trees
 
 
 def _walk(session, user, labels: list[str]) -> None:
@@ -114,6 +94,6 @@ def _seed_sessions(domain: str) -> int:
 def seed_troubleshooting(out, accounts) -> None:
     trees = sessions = 0
     for account, domain in accounts:
-        trees += _seed_trees(account)
+        trees += seed_trees(account)
         sessions += _seed_sessions(domain)
     out.write(f"  troubleshooting: {trees} trees and {sessions} sessions created")

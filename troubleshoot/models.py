@@ -19,4 +19,4 @@ from troubleshoot.models_sessions import (  # noqa: F401
     Step,
     StepKind,
 )
-from troubleshoot.models_trees import Node, NodeKind, Option, Tree, TreeVersion  # noqa: F401
+from troubleshoot.trees.models import Node, NodeKind, Option, Tree, TreeVersion  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from troubleshoot import urls_trees
+from troubleshoot.trees import urls as urls_trees
 from troubleshoot.views import chat, sessions
 
 app_name = "troubleshoot"
@@ -29,6 +29,8 @@ urlpatterns = [
         name="session_export_markdown",
     ),
     path("sessions/<int:session_id>/print/", sessions.session_print, name="session_print"),
+    # Starting a session from a tree page: a sessions view under the tree's URL.
+    path("trees/<int:tree_id>/start/", sessions.tree_start_session, name="tree_start_session"),
     path("sessions/<int:session_id>/chat/", chat.chat_message, name="chat_message"),
     path("sessions/<int:session_id>/chat/reply/", chat.chat_reply, name="chat_reply"),
 ]

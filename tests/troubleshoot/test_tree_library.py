@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from tests.conftest import requires_postgres
 from tests.factories_sessions import make_tree
-from troubleshoot.selectors.trees import library_page, suggest_trees
-from troubleshoot.services import trees as services
+from troubleshoot.trees import services
+from troubleshoot.trees.selectors import library_page, suggest_trees
 
 
 def titles(response):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from tests.factories_sessions import make_session, make_tree
 from troubleshoot.models import Node, NodeKind, Tree
 from troubleshoot.services import sessions as session_services
-from troubleshoot.services import trees as services
-from troubleshoot.tree_json import TreeImportError, export_version, parse_import
+from troubleshoot.trees import services
+from troubleshoot.trees.import_export import TreeImportError, export_version, parse_import
 
 
 def draft_tree(owner, title="Draft tree"):

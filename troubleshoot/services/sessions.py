@@ -15,8 +15,8 @@ from django.utils import timezone
 from troubleshoot.extensions import run_session_close_hooks
 from troubleshoot.live.events import publish_on_commit, user_group
 from troubleshoot.models_sessions import Session, SessionKind, SessionStatus, Step, StepKind
-from troubleshoot.models_trees import Node, NodeKind, Option, Tree
 from troubleshoot.selectors.sessions import can_work_on_session
+from troubleshoot.trees.models import Node, NodeKind, Option, Tree
 
 
 class StepRejected(Exception):

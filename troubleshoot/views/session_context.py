@@ -4,14 +4,14 @@ from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.extensions import SESSION_PANELS
 from troubleshoot.forms_sessions import MessageForm, NoteForm, ResolveForm
 from troubleshoot.models_sessions import SessionKind, SessionStatus, StepKind
-from troubleshoot.models_trees import Node, NodeKind
 from troubleshoot.selectors.sessions import (
     active_path,
     awaiting_reply,
     can_work_on_session,
     steps_for_session,
 )
-from troubleshoot.selectors.trees import suggest_trees
+from troubleshoot.trees.models import Node, NodeKind
+from troubleshoot.trees.selectors import suggest_trees
 
 
 def _walker_node(session, path, requested_node_id):

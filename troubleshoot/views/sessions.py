@@ -17,6 +17,7 @@ from troubleshoot.forms_sessions import (
     ChatStartForm,
     NoteForm,
     ResolveForm,
+    SessionStartForm,
     StartTreeForm,
 )
 from troubleshoot.models_sessions import SessionKind, SessionStatus
@@ -26,6 +27,7 @@ from troubleshoot.selectors.sessions import (
     sessions_for_user,
 )
 from troubleshoot.services import sessions as session_services
+from troubleshoot.trees.selectors import get_tree_for_user
 from troubleshoot.views.session_context import session_context
 
 DETAIL = "troubleshoot/session_detail.html"
@@ -228,4 +230,24 @@ def session_print(request, session_id: int):
             "time_spent": format_duration(time_spent(full)),
             "is_open": full.status not in (SessionStatus.RESOLVED, SessionStatus.ABANDONED),
         },
+    )
+
+
+@engineer_required
+@require_http_methods(["GET", "POST"])
+def tree_start_session(request, tree_id: int):
+    tree = get_tree_for_user(request.user, tree_id)
+    form = SessionStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = session_services.session_start(
+                actor=request.user, tree_id=tree.pk, **form.cleaned_data
+            )
+        except session_services.StepRejected as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("troubleshoot:session_detail", session_id=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "troubleshoot/tree_start.html", {"tree": tree, "form": form}, status=status
     )

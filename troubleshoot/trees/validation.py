@@ -6,7 +6,7 @@ importing (from JSON) check exactly the same things and say the same sentences.
 
 from dataclasses import dataclass, field
 
-from troubleshoot.models_trees import NodeKind
+from troubleshoot.trees.models import NodeKind
 
 # An option target that names a node of another tree (or a node that does not exist).
 FOREIGN = object()

@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from troubleshoot.accounts.roles import is_engineer_or_above
-from troubleshoot.models_trees import Node, Option, Tree, TreeVersion, VersionState
+from troubleshoot.trees.models import Node, Option, Tree, TreeVersion, VersionState
 
 LIBRARY_PAGE_SIZE = 20
 SEARCH_MAX = 200

@@ -1,5 +1,5 @@
-"""Tree library, tree page, import/export, and starting a session from a tree.
-The editor's views live in views/tree_editor.py."""
+"""Tree library, tree page, import/export and archiving. The editor's views live in
+views/editor.py; starting a session from a tree is the sessions domain's view."""
 
 import json
 
@@ -17,9 +17,10 @@ from troubleshoot.accounts.roles import (
     is_engineer_or_above,
     member_required,
 )
-from troubleshoot.forms_sessions import SessionStartForm
-from troubleshoot.forms_trees import ImportForm, TreeMetaForm
-from troubleshoot.selectors.trees import (
+from troubleshoot.trees import services as tree_services
+from troubleshoot.trees.forms import ImportForm, TreeMetaForm
+from troubleshoot.trees.import_export import TreeImportError, export_version
+from troubleshoot.trees.selectors import (
     draft_with_nodes,
     get_editable_tree,
     get_tree_for_user,
@@ -28,9 +29,6 @@ from troubleshoot.selectors.trees import (
     published_versions,
     version_with_nodes,
 )
-from troubleshoot.services import sessions as session_services
-from troubleshoot.services import trees as tree_services
-from troubleshoot.tree_json import TreeImportError, export_version
 
 
 @member_required
@@ -75,7 +73,6 @@ def tree_detail(request, tree_id: int):
             "can_edit": can_edit,
             "can_archive": is_admin_or_above(request.user),
             "unpublished": can_edit and has_unpublished_changes(tree),
-            "start_form": SessionStartForm(),
         },
     )
 
@@ -136,26 +133,6 @@ def tree_import(request):
     status = 400 if request.method == "POST" else 200
     return render(
         request, "troubleshoot/tree_import.html", {"form": form, "errors": errors}, status=status
-    )
-
-
-@engineer_required
-@require_http_methods(["GET", "POST"])
-def tree_start_session(request, tree_id: int):
-    tree = get_tree_for_user(request.user, tree_id)
-    form = SessionStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = session_services.session_start(
-                actor=request.user, tree_id=tree.pk, **form.cleaned_data
-            )
-        except session_services.StepRejected as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("troubleshoot:session_detail", session_id=session.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "troubleshoot/tree_start.html", {"tree": tree, "form": form}, status=status
     )
 
 

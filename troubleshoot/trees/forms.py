@@ -2,14 +2,14 @@
 
 from django import forms
 
-from troubleshoot.models_trees import (
+from troubleshoot.trees.import_export import IMPORT_MAX_BYTES
+from troubleshoot.trees.models import (
     NODE_BODY_MAX,
     NODE_TITLE_MAX,
     OPTION_LABEL_MAX,
     TREE_TITLE_MAX,
     NodeKind,
 )
-from troubleshoot.tree_json import IMPORT_MAX_BYTES
 
 
 class TreeMetaForm(forms.Form):

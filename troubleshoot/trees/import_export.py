@@ -8,7 +8,7 @@
 
 import json
 
-from troubleshoot.models_trees import (
+from troubleshoot.trees.models import (
     NODE_BODY_MAX,
     NODE_TITLE_MAX,
     OPTION_LABEL_MAX,
@@ -16,7 +16,7 @@ from troubleshoot.models_trees import (
     TREE_TITLE_MAX,
     NodeKind,
 )
-from troubleshoot.tree_validation import FOREIGN, GraphNode
+from troubleshoot.trees.validation import FOREIGN, GraphNode
 
 FORMAT = "baton-tree"
 IMPORT_MAX_BYTES = 512 * 1024

@@ -12,7 +12,8 @@ from django.db.models import Max, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from troubleshoot.models_trees import (
+from troubleshoot.trees.import_export import parse_import
+from troubleshoot.trees.models import (
     TREE_MAX_NODES,
     Node,
     NodeKind,
@@ -21,8 +22,7 @@ from troubleshoot.models_trees import (
     TreeVersion,
     VersionState,
 )
-from troubleshoot.tree_json import parse_import
-from troubleshoot.tree_validation import graph_from_version, validate_graph
+from troubleshoot.trees.validation import graph_from_version, validate_graph
 
 DEFAULT_ACTION_OUTCOMES = ["Done, that worked", "Didn't work"]
 

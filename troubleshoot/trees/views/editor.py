@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from troubleshoot.accounts.roles import engineer_required
-from troubleshoot.forms_trees import NodeForm, OptionForm, StartNodeForm, TreeMetaForm
-from troubleshoot.models_trees import NodeKind
-from troubleshoot.selectors.trees import draft_with_nodes, get_editable_tree
-from troubleshoot.services import trees as tree_services
+from troubleshoot.trees import services as tree_services
+from troubleshoot.trees.forms import NodeForm, OptionForm, StartNodeForm, TreeMetaForm
+from troubleshoot.trees.models import NodeKind
+from troubleshoot.trees.selectors import draft_with_nodes, get_editable_tree
 
 EDITOR = "troubleshoot/tree_editor.html"
 

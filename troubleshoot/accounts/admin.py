@@ -1,0 +1,80 @@
+"""Django admin for platform operators: accounts, teams and users."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from troubleshoot.accounts.models import Account, Team, User
+
+
+class TeamInline(admin.TabularInline):
+    model = Team
+    extra = 0
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "unclaimed_timeout_minutes", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TeamInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "account"]
+    list_filter = ["account"]
+    search_fields = ["name"]
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "account", "role"]
+        field_classes: dict = {}
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict = {}
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    ordering = ["email"]
+    list_display = ["email", "display_name", "account", "team", "role", "is_active", "deleted_at"]
+    list_filter = ["account", "role", "is_active", "is_staff"]
+    search_fields = ["email", "display_name"]
+    list_select_related = ["account", "team"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["display_name", "account", "team", "role"]}),
+        ("Status", {"fields": ["is_active", "deleted_at", "last_login", "date_joined"]}),
+        ("Platform", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "email",
+                    "display_name",
+                    "account",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+
+    def get_queryset(self, request):
+        # Operators see soft-deleted users too, so they can restore them.
+        return User.all_objects.select_related("account", "team")

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from troubleshoot.trees.views import editor, library
+
+app_name = "troubleshoot"
+
+urlpatterns = [
+    path("trees/", library.tree_list, name="tree_list"),
+    path("trees/new/", library.tree_create, name="tree_create"),
+    path("trees/import/", library.tree_import, name="tree_import"),
+    path("trees/<int:tree_id>/", library.tree_detail, name="tree_detail"),
+    path("trees/<int:tree_id>/export.json", library.tree_export, name="tree_export"),
+    path("trees/<int:tree_id>/archive/", library.tree_archive, name="tree_archive"),
+    path("trees/<int:tree_id>/edit/", editor.tree_edit, name="tree_edit"),
+    path("trees/<int:tree_id>/edit/details/", editor.tree_update_meta, name="tree_update_meta"),
+    path("trees/<int:tree_id>/edit/nodes/", editor.node_add, name="node_add"),
+    path("trees/<int:tree_id>/edit/start/", editor.node_set_start, name="node_set_start"),
+    path("trees/<int:tree_id>/edit/publish/", editor.tree_publish, name="tree_publish"),
+    path("trees/<int:tree_id>/edit/nodes/<int:node_id>/", editor.node_edit, name="node_edit"),
+    path(
+        "trees/<int:tree_id>/edit/nodes/<int:node_id>/delete/",
+        editor.node_delete,
+        name="node_delete",
+    ),
+    path(
+        "trees/<int:tree_id>/edit/nodes/<int:node_id>/options/",
+        editor.option_add,
+        name="option_add",
+    ),
+    path(
+        "trees/<int:tree_id>/edit/options/<int:option_id>/",
+        editor.option_edit,
+        name="option_edit",
+    ),
+    path(
+        "trees/<int:tree_id>/edit/options/<int:option_id>/delete/",
+        editor.option_delete,
+        name="option_delete",
+    ),
+    path(
+        "trees/<int:tree_id>/edit/options/<int:option_id>/move/",
+        editor.option_move,
+        name="option_move",
+    ),
+]
