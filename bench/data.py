@@ -17,7 +17,7 @@ from notifications.models import (
     NotificationPreference,
 )
 from troubleshoot.models import Account, Role, Team, User
-from troubleshoot.models_sessions import Session, SessionKind
+from troubleshoot.sessions.models import Session, SessionKind
 
 BACKEND = "troubleshoot.accounts.auth_backends.EmailBackend"
 _seq = itertools.count(1)

@@ -7,14 +7,14 @@ class HandoffsConfig(AppConfig):
 
     def ready(self):
         # The session page shows our park / escalate panel without importing us.
-        from troubleshoot.extensions import SESSION_PANELS
+        from troubleshoot.sessions.extensions import SESSION_PANELS
 
         if "handoffs/_session_panel.html" not in SESSION_PANELS:
             SESSION_PANELS.append("handoffs/_session_panel.html")
 
         # Resolving or abandoning a session on its own page closes its live handoff.
         from handoffs.services.session_close import handoff_close_with_session
-        from troubleshoot.extensions import SESSION_CLOSE_HOOKS
+        from troubleshoot.sessions.extensions import SESSION_CLOSE_HOOKS
 
         if handoff_close_with_session not in SESSION_CLOSE_HOOKS:
             SESSION_CLOSE_HOOKS.append(handoff_close_with_session)

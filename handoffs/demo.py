@@ -10,7 +10,7 @@ from django.db import transaction
 from handoffs import services
 from handoffs.models import Handoff
 from troubleshoot.models import Account, Session, StepKind, User
-from troubleshoot.models_sessions import Step
+from troubleshoot.sessions.models import Step
 
 # (account slug, junior, problem, ticket, client, intent, priority, target, then)
 DEMO_HANDOFFS = [

@@ -13,8 +13,8 @@ from handoffs.services import (
     handoff_record_assessment_failure,
 )
 from handoffs.services.ladder import ladder_due_at
-from troubleshoot import ai
 from troubleshoot.live.tasking import enqueue
+from troubleshoot.sessions import ai
 
 logger = logging.getLogger(__name__)
 

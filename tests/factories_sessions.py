@@ -12,7 +12,7 @@ import itertools
 
 from django.utils import timezone
 
-from troubleshoot.models_sessions import Session, SessionKind, Step, StepKind
+from troubleshoot.sessions.models import Session, SessionKind, Step, StepKind
 from troubleshoot.trees import services as tree_services
 from troubleshoot.trees.models import NodeKind, TreeVersion
 

@@ -9,6 +9,6 @@ class TroubleshootConfig(AppConfig):
         # Wiring between the domains that keeps their imports one-way (README, Code map):
         # the websocket (live) asks the sessions domain who may hear a session.
         from troubleshoot.live.consumers import register_session_access_check
-        from troubleshoot.selectors.sessions import can_hear_session_events
+        from troubleshoot.sessions.selectors import can_hear_session_events
 
         register_session_access_check(can_hear_session_events)

@@ -12,7 +12,7 @@ from troubleshoot.accounts.models import (  # noqa: F401
     UserManager,
     UserQuerySet,
 )
-from troubleshoot.models_sessions import (  # noqa: F401
+from troubleshoot.sessions.models import (  # noqa: F401
     Session,
     SessionKind,
     SessionStatus,

@@ -14,8 +14,8 @@ from notifications.services import notify_escalation
 from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.live.tasking import enqueue_on_commit
 from troubleshoot.models import SessionStatus, User
-from troubleshoot.selectors.sessions import session_snapshot, sessions_with_steps
-from troubleshoot.services.sessions import session_set_status
+from troubleshoot.sessions.selectors import session_snapshot, sessions_with_steps
+from troubleshoot.sessions.services import session_set_status
 
 # Only a session being worked can be handed off.
 HANDOFF_FROM = (SessionStatus.ACTIVE,)

@@ -8,7 +8,7 @@ from troubleshoot.models import SessionStatus
 
 
 def handoff_close_with_session(*, session, actor, note: str = "") -> Handoff | None:
-    """Registered in troubleshoot.extensions.SESSION_CLOSE_HOOKS; runs inside the
+    """Registered in troubleshoot.sessions.extensions.SESSION_CLOSE_HOOKS; runs inside the
     session service's transaction. A resolved session resolves its live handoff, an
     abandoned one cancels it, so no card is left claimable for a closed session."""
     handoff = (

@@ -32,7 +32,7 @@ from handoffs.services.common import (
 from notifications.services import notify_escalation, notify_user
 from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
-from troubleshoot.services.sessions import session_add_system_step, session_set_status
+from troubleshoot.sessions.services import session_add_system_step, session_set_status
 
 
 def _check_note(note: str) -> str:

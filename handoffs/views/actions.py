@@ -13,7 +13,7 @@ from handoffs.forms import HandoffForm, NoteForm, ReassignForm, ReescalateForm
 from handoffs.selectors import active_handoff_for_session, get_handoff_for_user
 from handoffs.views.common import problem, see_other
 from troubleshoot.accounts.roles import engineer_required
-from troubleshoot.selectors.sessions import get_session_for_user
+from troubleshoot.sessions.selectors import get_session_for_user
 
 
 def _session_url(session_id: int) -> str:

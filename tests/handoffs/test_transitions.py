@@ -287,7 +287,7 @@ def test_release_reassign_resolve_over_http(escalate, client_for, alice, sam, se
 
 
 def test_resolving_the_session_on_its_page_resolves_the_handoff(escalate, alice, sam, session):
-    from troubleshoot.services.sessions import session_resolve
+    from troubleshoot.sessions.services import session_resolve
 
     handoff = escalate(alice, session)
     services.handoff_claim(actor=sam, handoff_id=handoff.pk)
@@ -298,7 +298,7 @@ def test_resolving_the_session_on_its_page_resolves_the_handoff(escalate, alice,
 
 
 def test_abandoning_a_parked_session_cancels_its_park(escalate, alice, session):
-    from troubleshoot.services.sessions import session_abandon
+    from troubleshoot.sessions.services import session_abandon
 
     park = escalate(alice, session, intent="park")
     session_abandon(actor=alice, session_id=session.pk)

@@ -7,9 +7,9 @@ import pytest
 
 from tests.factories_sessions import add_step, make_session, make_tree
 from tests.fakes import FakeReply
-from troubleshoot import ai
-from troubleshoot.selectors.sessions import session_snapshot
-from troubleshoot.services import sessions as session_services
+from troubleshoot.sessions import ai
+from troubleshoot.sessions import services as session_services
+from troubleshoot.sessions.selectors import session_snapshot
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ from django.db import transaction
 from django.http import Http404
 
 from tests.factories_sessions import add_step, make_session
-from troubleshoot.documentation import session_document
 from troubleshoot.models import Session, SessionStatus, Step
-from troubleshoot.selectors.sessions import (
+from troubleshoot.sessions import services
+from troubleshoot.sessions.documentation import session_document
+from troubleshoot.sessions.selectors import (
     can_work_on_session,
     get_session_for_user,
     session_snapshot,
 )
-from troubleshoot.services import sessions as services
 
 
 def answer(user, session, label):

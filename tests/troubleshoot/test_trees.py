@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.factories_sessions import make_session, make_tree
 from troubleshoot.models import Node, NodeKind, Tree
-from troubleshoot.services import sessions as session_services
+from troubleshoot.sessions import services as session_services
 from troubleshoot.trees import services
 from troubleshoot.trees.import_export import TreeImportError, export_version, parse_import
 

@@ -3,7 +3,7 @@ page. A tag, so the trees domain's view need not import the sessions domain's fo
 
 from django import template
 
-from troubleshoot.forms_sessions import SessionStartForm
+from troubleshoot.sessions.forms import SessionStartForm
 
 register = template.Library()
 

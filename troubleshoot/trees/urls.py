@@ -2,8 +2,6 @@ from django.urls import path
 
 from troubleshoot.trees.views import editor, library
 
-app_name = "troubleshoot"
-
 urlpatterns = [
     path("trees/", library.tree_list, name="tree_list"),
     path("trees/new/", library.tree_create, name="tree_create"),

@@ -4,8 +4,8 @@ import re
 
 from django import forms
 
-from troubleshoot.models_sessions import NOTE_MAX, PROBLEM_SUMMARY_MAX
-from troubleshoot.services.chat import MESSAGE_MAX
+from troubleshoot.sessions.chat import MESSAGE_MAX
+from troubleshoot.sessions.models import NOTE_MAX, PROBLEM_SUMMARY_MAX
 
 TICKET_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{0,39}$")
 

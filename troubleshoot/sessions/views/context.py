@@ -1,10 +1,10 @@
 """What the session page and its partials need, built in a bounded number of queries."""
 
 from troubleshoot.accounts.roles import is_engineer_or_above
-from troubleshoot.extensions import SESSION_PANELS
-from troubleshoot.forms_sessions import MessageForm, NoteForm, ResolveForm
-from troubleshoot.models_sessions import SessionKind, SessionStatus, StepKind
-from troubleshoot.selectors.sessions import (
+from troubleshoot.sessions.extensions import SESSION_PANELS
+from troubleshoot.sessions.forms import MessageForm, NoteForm, ResolveForm
+from troubleshoot.sessions.models import SessionKind, SessionStatus, StepKind
+from troubleshoot.sessions.selectors import (
     active_path,
     awaiting_reply,
     can_work_on_session,

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from troubleshoot.accounts.roles import engineer_required, member_required
-from troubleshoot.documentation import format_duration, session_document, time_spent
-from troubleshoot.forms_sessions import (
+from troubleshoot.sessions import services as session_services
+from troubleshoot.sessions.documentation import format_duration, session_document, time_spent
+from troubleshoot.sessions.forms import (
     AnswerForm,
     ChatStartForm,
     NoteForm,
@@ -20,15 +21,14 @@ from troubleshoot.forms_sessions import (
     SessionStartForm,
     StartTreeForm,
 )
-from troubleshoot.models_sessions import SessionKind, SessionStatus
-from troubleshoot.selectors.sessions import (
+from troubleshoot.sessions.models import SessionKind, SessionStatus
+from troubleshoot.sessions.selectors import (
     get_session_for_user,
     session_with_steps,
     sessions_for_user,
 )
-from troubleshoot.services import sessions as session_services
+from troubleshoot.sessions.views.context import session_context
 from troubleshoot.trees.selectors import get_tree_for_user
-from troubleshoot.views.session_context import session_context
 
 DETAIL = "troubleshoot/session_detail.html"
 LIST_FILTERS = [("open", "Open"), ("resolved", "Resolved"), ("all", "All")]

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from troubleshoot.extensions import run_session_close_hooks
 from troubleshoot.live.events import publish_on_commit, user_group
-from troubleshoot.models_sessions import Session, SessionKind, SessionStatus, Step, StepKind
-from troubleshoot.selectors.sessions import can_work_on_session
+from troubleshoot.sessions.extensions import run_session_close_hooks
+from troubleshoot.sessions.models import Session, SessionKind, SessionStatus, Step, StepKind
+from troubleshoot.sessions.selectors import can_work_on_session
 from troubleshoot.trees.models import Node, NodeKind, Option, Tree
 
 

@@ -83,7 +83,7 @@ def chat_reply(session, messages: list[dict]) -> str:
     """
     if is_configured():
         return _anthropic_chat(session, messages)
-    from troubleshoot.ai_offline import offline_chat_reply
+    from troubleshoot.sessions.ai.offline import offline_chat_reply
 
     return offline_chat_reply(session, messages)
 
@@ -92,7 +92,7 @@ def assess_escalation(snapshot: dict) -> Assessment:
     """An assessment of an escalated session (a session_snapshot dict). Raises AIError."""
     if is_configured():
         return _anthropic_assessment(snapshot)
-    from troubleshoot.ai_offline import offline_assessment
+    from troubleshoot.sessions.ai.offline import offline_assessment
 
     return offline_assessment(snapshot)
 
@@ -212,7 +212,7 @@ def _anthropic_chat(session, messages: list[dict]) -> str:
 
 
 def _anthropic_assessment(snapshot: dict) -> Assessment:
-    from troubleshoot.ai_offline import assessment_markdown
+    from troubleshoot.sessions.ai.offline import assessment_markdown
 
     documentation = snapshot.get("documentation", "")[:MAX_HISTORY_CHARS]
     text = _call(ASSESS_SYSTEM_PROMPT, [{"role": "user", "content": _data_block(documentation)}])

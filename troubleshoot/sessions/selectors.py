@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
-from troubleshoot.models_sessions import Session, SessionStatus, Step, StepKind
+from troubleshoot.sessions.models import Session, SessionStatus, Step, StepKind
 
 # Statuses in which a session is the team's business, not only its owner's.
 SHARED_STATUSES = (SessionStatus.ESCALATED, SessionStatus.CLAIMED, SessionStatus.RESOLVED)
@@ -144,7 +144,7 @@ def session_snapshot(session: Session) -> dict:
     No query when the session came from `sessions_with_steps()` (its steps are
     prefetched), else two for the session and its steps.
     """
-    from troubleshoot.documentation import session_document
+    from troubleshoot.sessions.documentation import session_document
 
     prefetched = "steps" in getattr(session, "_prefetched_objects_cache", {})
     full = session if prefetched else session_with_steps(session.pk)

@@ -7,10 +7,10 @@ locks); only storing its answer is a transaction.
 
 from django.db import transaction
 
-from troubleshoot import ai
-from troubleshoot.models_sessions import Session, Step, StepKind
-from troubleshoot.selectors.sessions import awaiting_reply, chat_history, steps_for_session
-from troubleshoot.services.sessions import lock_session_for_work, touch_session
+from troubleshoot.sessions import ai
+from troubleshoot.sessions.models import Session, Step, StepKind
+from troubleshoot.sessions.selectors import awaiting_reply, chat_history, steps_for_session
+from troubleshoot.sessions.services import lock_session_for_work, touch_session
 
 MESSAGE_MAX = 8000
 

@@ -7,7 +7,7 @@ never trusted as Markdown structure: it is flattened onto one line per item.
 
 from datetime import timedelta
 
-from troubleshoot.models_sessions import Session, SessionKind, StepKind
+from troubleshoot.sessions.models import Session, SessionKind, StepKind
 
 CHAT_EXCERPT = 400
 
@@ -46,7 +46,7 @@ def _steps(session: Session):
     cache = getattr(session, "_prefetched_objects_cache", {})
     if "steps" in cache:
         return session, list(cache["steps"])
-    from troubleshoot.selectors.sessions import session_with_steps
+    from troubleshoot.sessions.selectors import session_with_steps
 
     full = session_with_steps(session.pk)
     return full, list(full.steps.all())

@@ -1,15 +1,14 @@
-"""Demo troubleshooting data: six MSP decision trees per account and a few sessions.
-
-Trees are created through the import service (so they pass the publishing rules);
-everything is looked up by natural key first, so seeding twice changes nothing.
+"""Demo sessions: a few walked, chatted and resolved sessions per account, on the demo
+trees. Each is looked up by its summary first, so seeding twice changes nothing.
 """
 
-from troubleshoot.models import Session, Step, StepKind, Tree, User
-from troubleshoot.trees.demo import seed_trees
+from troubleshoot.accounts.models import User
+from troubleshoot.sessions.models import Session, Step, StepKind
+from troubleshoot.trees.models import Tree
 
 
 def _walk(session, user, labels: list[str]) -> None:
-    from troubleshoot.services.sessions import session_answer
+    from troubleshoot.sessions.services import session_answer
 
     for label in labels:
         node = Session.objects.get(pk=session.pk).current_node
@@ -19,10 +18,10 @@ def _walk(session, user, labels: list[str]) -> None:
         )
 
 
-def _seed_sessions(domain: str) -> int:
-    from troubleshoot.ai_offline import offline_chat_reply
-    from troubleshoot.selectors.sessions import chat_history, steps_for_session
-    from troubleshoot.services import sessions as s
+def seed_sessions(domain: str) -> int:
+    from troubleshoot.sessions import services as s
+    from troubleshoot.sessions.ai.offline import offline_chat_reply
+    from troubleshoot.sessions.selectors import chat_history, steps_for_session
 
     junior = (
         User.objects.filter(email=f"jane@{domain}").first()
@@ -89,11 +88,3 @@ def _seed_sessions(domain: str) -> int:
         )
         created += 1
     return created
-
-
-def seed_troubleshooting(out, accounts) -> None:
-    trees = sessions = 0
-    for account, domain in accounts:
-        trees += seed_trees(account)
-        sessions += _seed_sessions(domain)
-    out.write(f"  troubleshooting: {trees} trees and {sessions} sessions created")

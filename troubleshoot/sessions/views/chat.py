@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from troubleshoot import ai
 from troubleshoot.accounts.roles import engineer_required
-from troubleshoot.forms_sessions import MessageForm
-from troubleshoot.selectors.sessions import can_work_on_session, get_session_for_user
-from troubleshoot.services import chat as chat_services
-from troubleshoot.views.session_context import session_context
-from troubleshoot.views.sessions import DETAIL, session_action, workspace_response
+from troubleshoot.sessions import ai
+from troubleshoot.sessions import chat as chat_services
+from troubleshoot.sessions.forms import MessageForm
+from troubleshoot.sessions.selectors import can_work_on_session, get_session_for_user
+from troubleshoot.sessions.views.context import session_context
+from troubleshoot.sessions.views.session import DETAIL, session_action, workspace_response
 
 
 @engineer_required

@@ -5,7 +5,7 @@ published trees for the problem and lists the generic next checks for the
 category the text (or the tree) points at.
 """
 
-from troubleshoot.ai import Assessment
+from troubleshoot.sessions.ai import Assessment
 
 OFFLINE_LABEL = "Offline assistant (no AI model configured)"
 
