@@ -1,4 +1,4 @@
-"""troubleshoot/ai.py against a local fake Messages API (the real SDK, pointed at it
+"""troubleshoot/sessions/ai/ against a local fake Messages API (the real SDK, pointed at it
 by base URL), and the offline provider."""
 
 import time
