@@ -16,16 +16,14 @@ except ImproperlyConfigured as exc:
 
 # Imported after Django is set up: the consumers touch models.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from troubleshoot.accounts.ws_auth import SessionUserStack  # noqa: E402
+from troubleshoot.live.origin import SameOriginValidator  # noqa: E402
 from troubleshoot.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            SessionUserStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(SessionUserStack(URLRouter(websocket_urlpatterns))),
     }
 )

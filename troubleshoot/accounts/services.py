@@ -1,5 +1,8 @@
 """Writes for accounts, teams and people."""
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +13,32 @@ from troubleshoot.accounts.models import Account, Role, Team, User
 from troubleshoot.accounts.roles import is_admin_or_above, is_owner
 
 DEFAULT_TEAM_NAME = "Service Desk"
+
+# Called after commit with the id of a person whose role changed or who was removed.
+# Live registers one that closes that person's open sockets, so they stop hearing what
+# their old role heard (troubleshoot/apps.py; accounts imports nothing above it).
+ACCESS_CHANGED_HOOKS: list[Callable[[int], None]] = []
+
+
+def _after_commit_access_changed(user_id: int) -> None:
+    for hook in ACCESS_CHANGED_HOOKS:
+        transaction.on_commit(functools.partial(hook, user_id), robust=True)
+
+
+def _lock_account_people(*, actor: User, member: User) -> tuple[User | None, User | None]:
+    """Serialise role changes and removals on the account's row, then read both people
+    again. Two owners demoting or removing each other at the same moment each checked
+    "another owner remains" against the other's old role, and the account lost every
+    owner; under the lock the second sees the first's commit. A person removed
+    meanwhile reads as None."""
+    Account.objects.select_for_update().filter(pk=actor.account_id).values_list("pk").get()
+    people = User.objects.in_bulk([actor.pk, member.pk])
+    return people.get(actor.pk), people.get(member.pk)
+
+
+def _other_owners_remain(account_id: int, member: User) -> bool:
+    owners = User.objects.members_of(account_id).filter(role=Role.OWNER)
+    return owners.exclude(pk=member.pk).exists()
 
 
 def _unique_slug(name: str) -> str:
@@ -85,34 +114,54 @@ def member_create(
 
 @transaction.atomic(durable=True)
 def member_change_role(*, actor: User, member: User, role: str) -> User:
-    """Only an owner changes roles; the last owner cannot demote themself."""
-    if not is_owner(actor):
-        raise PermissionDenied("Only an owner can change roles.")
+    """Only an owner changes roles; the account always keeps an owner.
+
+    Raises PermissionDenied, ValidationError. After commit the member's open sockets
+    close (ACCESS_CHANGED_HOOKS), so a demoted person stops hearing the account at once.
+    """
     if member.account_id != actor.account_id:
         raise PermissionDenied("That person is not in your account.")
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
-    if member.role == Role.OWNER and role != Role.OWNER:
-        owners = User.objects.members_of(actor.account_id).filter(role=Role.OWNER)
-        if owners.exclude(pk=member.pk).count() == 0:
-            raise ValidationError({"role": "An account needs at least one owner."})
+    actor, member = _lock_account_people(actor=actor, member=member)
+    if actor is None or not is_owner(actor):
+        raise PermissionDenied("Only an owner can change roles.")
+    if member is None:
+        raise ValidationError("That person is no longer a member of this account.")
+    demotes_an_owner = member.role == Role.OWNER and role != Role.OWNER
+    if demotes_an_owner and not _other_owners_remain(actor.account_id, member):
+        raise ValidationError({"role": "An account needs at least one owner."})
     member.role = role
     member.save(update_fields=["role"])
+    _after_commit_access_changed(member.pk)
     return member
 
 
 @transaction.atomic(durable=True)
 def member_remove(*, actor: User, member: User) -> User:
-    """Soft delete: the user can no longer log in and disappears from every list."""
-    if not is_admin_or_above(actor) or member.account_id != actor.account_id:
+    """Soft delete: the user can no longer log in and disappears from every list.
+
+    Raises PermissionDenied, ValidationError; the account always keeps an owner. After
+    commit the member's open sockets close (ACCESS_CHANGED_HOOKS).
+    """
+    if member.account_id != actor.account_id:
         raise PermissionDenied("Only admins and owners can remove teammates.")
     if member.pk == actor.pk:
         raise ValidationError("You cannot remove yourself.")
-    if member.role == Role.OWNER and not is_owner(actor):
-        raise PermissionDenied("Only an owner can remove an owner.")
+    actor, member = _lock_account_people(actor=actor, member=member)
+    if actor is None or not is_admin_or_above(actor):
+        raise PermissionDenied("Only admins and owners can remove teammates.")
+    if member is None:
+        raise ValidationError("That person is no longer a member of this account.")
+    if member.role == Role.OWNER:
+        if not is_owner(actor):
+            raise PermissionDenied("Only an owner can remove an owner.")
+        if not _other_owners_remain(actor.account_id, member):
+            raise ValidationError("An account needs at least one owner.")
     member.deleted_at = timezone.now()
     member.is_active = False
     member.save(update_fields=["deleted_at", "is_active"])
+    _after_commit_access_changed(member.pk)
     return member
 
 

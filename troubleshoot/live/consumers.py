@@ -15,7 +15,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
-from troubleshoot.live.events import account_group, session_group, user_group
+from troubleshoot.live.events import (
+    ACCESS_CHANGED,
+    CLOSE_ACCESS_CHANGED,
+    account_group,
+    session_group,
+    user_group,
+)
 from troubleshoot.live.socket_hub import hub_for_running_loop
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     # (get_channel_layer returns None for an alias that is not configured.)
     channel_layer_alias = None
     groups_joined: list[str]
+    closing = False  # closed by the server; the hub may still hold it until disconnect
 
     async def connect(self):
         self.groups_joined = []
@@ -66,6 +73,14 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
 
     async def forward(self, text: str) -> None:
         """Called by the hub: the event is already JSON, serialised once by publish_now."""
+        if self.closing:
+            return
+        if text == ACCESS_CHANGED:
+            # Role changed or person removed: the groups joined at connect may no longer
+            # be theirs. Closing makes the page reconnect, and connect decides afresh.
+            self.closing = True
+            await self.close(code=CLOSE_ACCESS_CHANGED)
+            return
         await self.base_send({"type": "websocket.send", "text": text})
 
     def _session_asked_for(self) -> int | None:
@@ -94,6 +109,7 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
         for group in getattr(self, "groups_joined", []):
             await hub.leave(group, self)
 
-    async def receive_json(self, content, **kwargs):
-        # Clients only listen; anything they send is ignored.
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Clients only listen; anything they send is ignored unread (so a frame that is
+        # not JSON is no error either).
         return

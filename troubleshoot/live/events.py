@@ -26,6 +26,13 @@ _publisher_lock = threading.Lock()
 MESSAGE_TYPE = "baton.event"  # what the socket hub receives
 
 
+# Sent to a person's group after their role changed or they were removed: each of their
+# sockets closes, and the page's reconnect joins only what the new role allows (a
+# removed person's is refused). Compared as text by the consumer, so it is built once.
+ACCESS_CHANGED = json.dumps({"type": "access_changed"}, separators=(",", ":"))
+CLOSE_ACCESS_CHANGED = 4403
+
+
 def account_group(account_id: int) -> str:
     return f"account-{account_id}"
 
@@ -84,3 +91,8 @@ def _publisher_loop() -> asyncio.AbstractEventLoop:
 def publish_on_commit(group: str, event: dict) -> None:
     """Publish after the surrounding transaction commits; nothing if it rolls back."""
     transaction.on_commit(lambda: publish_now(group, event), robust=True)
+
+
+def tell_sockets_access_changed(user_id: int) -> None:
+    """Close every open socket of this person, in every process (after commit only)."""
+    publish_now(user_group(user_id), json.loads(ACCESS_CHANGED))

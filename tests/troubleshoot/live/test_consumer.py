@@ -4,6 +4,8 @@ Each scenario runs in one event loop (a communicator is bound to the loop it
 started in); publish_now is the real, sync publisher, called from a thread.
 """
 
+import logging
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -12,9 +14,16 @@ from django.contrib.auth.models import AnonymousUser
 
 from config.asgi import application
 from tests.factories_sessions import make_session
+from troubleshoot.accounts.services import member_change_role, member_remove
 from troubleshoot.live.consumers import EventsConsumer
-from troubleshoot.live.events import account_group, publish_now, session_group, user_group
-from troubleshoot.models import SessionStatus
+from troubleshoot.live.events import (
+    CLOSE_ACCESS_CHANGED,
+    account_group,
+    publish_now,
+    session_group,
+    user_group,
+)
+from troubleshoot.models import Role, SessionStatus, User
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,7 +139,7 @@ def _session_cookie(client, user):
 
 def _connects_through_full_stack(cookie, origin) -> bool:
     async def scenario():
-        headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1")]
+        headers = [(b"origin", origin.encode()), (b"host", b"127.0.0.1:8000")]
         if cookie:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
         ws = WebsocketCommunicator(application, "/ws/events/", headers=headers)
@@ -148,6 +157,29 @@ def test_full_stack_accepts_a_logged_in_user_from_an_allowed_origin(client, alic
 
 def test_full_stack_refuses_a_foreign_origin(client, alice):
     assert not _connects_through_full_stack(_session_cookie(client, alice), "http://evil.example")
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://127.0.0.1:8001",  # the same host, another port (another service)
+        "https://127.0.0.1:8000",  # another scheme
+        "http://127.0.0.1:8000.evil.example",
+        "http://127.0.0.1:notaport",
+        "",
+    ],
+)
+def test_full_stack_refuses_an_origin_that_differs_in_scheme_host_or_port(client, alice, origin):
+    assert not _connects_through_full_stack(_session_cookie(client, alice), origin)
+
+
+def test_full_stack_accepts_a_trusted_proxy_origin(client, alice, settings):
+    """Behind a TLS-terminating proxy the socket is ws:// but the page is https://."""
+    settings.CSRF_TRUSTED_ORIGINS = ["https://baton.example"]
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "baton.example"]
+    cookie = _session_cookie(client, alice)
+    assert _connects_through_full_stack(cookie, "https://baton.example")
+    assert not _connects_through_full_stack(cookie, "https://baton.example:8443")
 
 
 def test_full_stack_refuses_without_a_session(client):
@@ -171,3 +203,49 @@ def test_idle_socket_still_hears_events_on_the_redis_layer(alice):
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_a_demoted_engineer_stops_hearing_the_account_within_a_second(owner, alice):
+    async def scenario():
+        ws, _ = await connect_as(alice)
+        await sync_to_async(member_change_role)(actor=owner, member=alice, role=Role.VIEWER)
+        assert await ws.receive_output(timeout=1) == {
+            "type": "websocket.close",
+            "code": CLOSE_ACCESS_CHANGED,
+        }
+        # The page reconnects; connect decides afresh: the user group only.
+        demoted = await User.objects.aget(pk=alice.pk)
+        again, connected = await connect_as(demoted)
+        assert connected
+        await publish(account_group(alice.account_id), {"type": "handoff_created", "handoff_id": 1})
+        assert await again.receive_nothing(timeout=0.3)
+        await again.disconnect()
+
+    run(scenario)
+
+
+def test_a_removed_member_is_cut_off_and_the_rest_keep_listening(owner, alice, sam):
+    async def scenario():
+        gone, _ = await connect_as(alice)
+        stays, _ = await connect_as(sam)
+        await sync_to_async(member_remove)(actor=owner, member=alice)
+        assert (await gone.receive_output(timeout=1))["code"] == CLOSE_ACCESS_CHANGED
+        await publish(account_group(sam.account_id), {"type": "handoff_created", "handoff_id": 2})
+        assert (await stays.receive_json_from(timeout=2))["handoff_id"] == 2
+        await stays.disconnect()
+
+    run(scenario)
+
+
+def test_a_frame_that_is_not_json_is_ignored_without_a_traceback(alice, caplog):
+    async def scenario():
+        ws, _ = await connect_as(alice)
+        await ws.send_to(text_data="not json {")
+        await ws.send_to(bytes_data=b"\x00\xff")
+        assert await ws.receive_nothing(timeout=0.3)
+        await publish(user_group(alice.pk), {"type": "notification_created"})
+        assert await ws.receive_json_from(timeout=2) == {"type": "notification_created"}
+        await ws.disconnect()
+
+    run(scenario)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
