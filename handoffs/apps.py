@@ -18,3 +18,10 @@ class HandoffsConfig(AppConfig):
 
         if handoff_close_with_session not in SESSION_CLOSE_HOOKS:
             SESSION_CLOSE_HOOKS.append(handoff_close_with_session)
+
+        # Correcting a session's details refreshes its open handoff's card.
+        from handoffs.services.session_close import handoff_announce_session_details
+        from troubleshoot.sessions.extensions import SESSION_DETAILS_HOOKS
+
+        if handoff_announce_session_details not in SESSION_DETAILS_HOOKS:
+            SESSION_DETAILS_HOOKS.append(handoff_announce_session_details)

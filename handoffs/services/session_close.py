@@ -1,4 +1,5 @@
-"""Keep a handoff in step when its session is resolved or abandoned on the session page."""
+"""Keep a handoff in step with its session: closed, or its details corrected, on the
+session page."""
 
 from django.utils import timezone
 
@@ -31,4 +32,15 @@ def handoff_close_with_session(*, session, actor, note: str = "") -> Handoff | N
         note=note or ("Session resolved." if resolved else "Session abandoned."),
     )
     publish_handoff_event(handoff, "handoff_resolved" if resolved else "handoff_cancelled")
+    return handoff
+
+
+def handoff_announce_session_details(*, session, actor) -> Handoff | None:
+    """Registered in SESSION_DETAILS_HOOKS; runs inside the session service's transaction.
+    The queue card and the pickup screen show the session's summary, client and ticket:
+    tell them (after commit) to re-fetch. The handoff's snapshot stays as it was."""
+    handoff = Handoff.objects.filter(session_id=session.pk, status__in=ACTIVE_STATUSES).first()
+    if handoff is None:
+        return None
+    publish_handoff_event(handoff, "handoff_updated")
     return handoff

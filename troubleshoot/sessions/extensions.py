@@ -15,6 +15,17 @@ SESSION_PANELS: list[str] = []
 SESSION_CLOSE_HOOKS: list = []
 
 
+# SESSION_DETAILS_HOOKS: callables `hook(*, session, actor)` run inside the transaction
+# that corrected a session's summary, client or ticket, so another app can tell its own
+# pages: handoffs announces the session's live handoff, and its queue card re-renders.
+SESSION_DETAILS_HOOKS: list = []
+
+
+def run_session_details_hooks(*, session, actor) -> None:
+    for hook in SESSION_DETAILS_HOOKS:
+        hook(session=session, actor=actor)
+
+
 def run_session_close_hooks(*, session, actor, note: str = "") -> None:
     for hook in SESSION_CLOSE_HOOKS:
         hook(session=session, actor=actor, note=note)

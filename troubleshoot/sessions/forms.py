@@ -50,6 +50,10 @@ class SessionStartForm(forms.Form):
         return clean_psa_ticket(self.cleaned_data.get("psa_ticket", ""))
 
 
+class SessionDetailsForm(SessionStartForm):
+    """Correcting a session's details after it started: the same fields and rules."""
+
+
 class ChatStartForm(SessionStartForm):
     first_message = forms.CharField(
         required=False,

@@ -59,6 +59,20 @@ def can_work_on_session(user, session: Session) -> bool:
     return False
 
 
+def can_correct_session_details(user, session: Session) -> bool:
+    """May correct the summary, client or ticket: whoever may work on it, and also the
+    requester while their escalation waits in the queue (a mistyped ticket should not
+    wait for a claim)."""
+    if can_work_on_session(user, session):
+        return True
+    return (
+        is_engineer_or_above(user)
+        and session.account_id == user.account_id
+        and session.status == SessionStatus.ESCALATED
+        and session.user_id == user.pk
+    )
+
+
 def sessions_for_user(user, *, status: str = "", limit: int = 200):
     """The user's own sessions and the ones assigned to them, newest activity first.
 

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from troubleshoot.live.events import publish_on_commit, user_group
-from troubleshoot.sessions.extensions import run_session_close_hooks
+from troubleshoot.sessions.extensions import run_session_close_hooks, run_session_details_hooks
 from troubleshoot.sessions.models import Session, SessionKind, SessionStatus, Step, StepKind
-from troubleshoot.sessions.selectors import can_work_on_session
+from troubleshoot.sessions.selectors import can_correct_session_details, can_work_on_session
 from troubleshoot.trees.models import Node, NodeKind, Option, Tree
 
 
@@ -198,6 +198,49 @@ def session_add_note(*, actor, session_id: int, note: str) -> Step:
     step = Step.objects.create(session=session, author=actor, kind=StepKind.NOTE, note=note)
     touch_session(session, actor_id=actor.pk)
     return step
+
+
+DETAIL_FIELDS = {"problem_summary": "summary", "client_name": "client", "psa_ticket": "ticket"}
+
+
+@transaction.atomic(durable=True)
+def session_update_details(
+    *, actor, session_id: int, problem_summary: str, client_name: str, psa_ticket: str
+) -> Session:
+    """Correct the summary, client or PSA ticket of a session being worked.
+
+    Raises Http404 (another account), PermissionDenied (see can_correct_session_details).
+    Audited as a timeline line naming old and new values; after commit the other party's
+    page and, through SESSION_DETAILS_HOOKS, an open handoff's queue card refresh.
+    """
+    session = _locked(session_id)
+    if session.account_id != actor.account_id:
+        raise Http404("No such session.")
+    if not can_correct_session_details(actor, session):
+        raise PermissionDenied("Only the engineer working this session can correct its details.")
+    wanted = {
+        "problem_summary": problem_summary,
+        "client_name": client_name,
+        "psa_ticket": psa_ticket,
+    }
+    changed = {f: v for f, v in wanted.items() if getattr(session, f) != v}
+    if not changed:
+        return session
+    changes = "; ".join(
+        f"{DETAIL_FIELDS[f]} “{getattr(session, f) or '—'}” → “{v or '—'}”"
+        for f, v in changed.items()
+    )
+    for field, value in changed.items():
+        setattr(session, field, value)
+    Step.objects.create(
+        session=session,
+        author=actor,
+        kind=StepKind.SYSTEM,
+        text=f"Details corrected by {actor.display_name}: {changes}.",
+    )
+    touch_session(session, *changed, actor_id=actor.pk)
+    run_session_details_hooks(session=session, actor=actor)
+    return session
 
 
 @transaction.atomic(durable=True)

@@ -13,6 +13,7 @@ urlpatterns = [
         "sessions/<int:session_id>/jump/<int:step_id>/", session.session_jump, name="session_jump"
     ),
     path("sessions/<int:session_id>/note/", session.session_note, name="session_note"),
+    path("sessions/<int:session_id>/details/", session.session_details, name="session_details"),
     path(
         "sessions/<int:session_id>/start-tree/",
         session.session_start_tree,

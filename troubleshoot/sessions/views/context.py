@@ -7,6 +7,7 @@ from troubleshoot.sessions.models import SessionKind, SessionStatus, StepKind
 from troubleshoot.sessions.selectors import (
     active_path,
     awaiting_reply,
+    can_correct_session_details,
     can_work_on_session,
     steps_for_session,
 )
@@ -58,6 +59,7 @@ def session_context(request, session, **extra) -> dict:
         "steps": steps,
         "path": path,
         "can_work": can_work,
+        "can_correct_details": can_correct_session_details(user, session),
         "node": node,
         "revisiting": revisiting,
         "at_solution": node is not None and node.kind == NodeKind.SOLUTION,

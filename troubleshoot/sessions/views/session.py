@@ -18,11 +18,13 @@ from troubleshoot.sessions.forms import (
     ChatStartForm,
     NoteForm,
     ResolveForm,
+    SessionDetailsForm,
     SessionStartForm,
     StartTreeForm,
 )
 from troubleshoot.sessions.models import SessionKind, SessionStatus
 from troubleshoot.sessions.selectors import (
+    can_correct_session_details,
     get_session_for_user,
     session_with_steps,
     sessions_for_user,
@@ -214,6 +216,30 @@ def session_export_markdown(request, session_id: int):
     )
     response["Content-Disposition"] = f'attachment; filename="baton-session-{session.pk}.md"'
     return response
+
+
+@engineer_required
+@require_http_methods(["GET", "POST"])
+def session_details(request, session_id: int):
+    """Correct the summary, client or ticket (the person working the session only)."""
+    session = get_session_for_user(request.user, session_id)
+    if not can_correct_session_details(request.user, session):
+        raise PermissionDenied("Only the engineer working this session can correct its details.")
+    initial = {f: getattr(session, f) for f in ("problem_summary", "client_name", "psa_ticket")}
+    form = SessionDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        session_services.session_update_details(
+            actor=request.user, session_id=session.pk, **form.cleaned_data
+        )
+        messages.success(request, "Details saved.")
+        return redirect("troubleshoot:session_detail", session_id=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "troubleshoot/session_details.html",
+        {"session": session, "form": form},
+        status=status,
+    )
 
 
 @member_required
