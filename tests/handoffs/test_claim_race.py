@@ -4,14 +4,14 @@ Real concurrency needs real transactions and a database that runs them in parall
 PostgreSQL. (SQLite serialises writers, so the race cannot even be staged there.)
 """
 
-import threading
+import functools
 
 import pytest
-from django.db import connection
 
 from handoffs import services
 from handoffs.errors import AlreadyClaimed
 from handoffs.models import Handoff, HandoffEvent
+from tests.concurrency import at_once
 from tests.conftest import requires_postgres
 from tests.factories import make_user
 from tests.factories_sessions import make_session
@@ -23,27 +23,11 @@ CLAIMERS = 20
 
 
 def race(handoff_id: int, seniors) -> list:
-    barrier = threading.Barrier(len(seniors))
-    outcomes: list = [None] * len(seniors)
+    def claim(senior):
+        services.handoff_claim(actor=senior, handoff_id=handoff_id)
+        return "won"
 
-    def claim(i, senior):
-        try:
-            barrier.wait(timeout=10)
-            services.handoff_claim(actor=senior, handoff_id=handoff_id)
-            outcomes[i] = "won"
-        except AlreadyClaimed as exc:
-            outcomes[i] = exc
-        except Exception as exc:  # anything else is a bug the assertion will show
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim, args=(i, s)) for i, s in enumerate(seniors)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+    return at_once([functools.partial(claim, senior) for senior in seniors])
 
 
 def run_races(acme, repeats: int) -> None:
