@@ -9,6 +9,7 @@ public deployment cannot do without and turns on the HTTPS hardening.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.env import (
     email_settings_from_url,
@@ -230,6 +231,15 @@ BATON_AI_MAX_RETRIES = env_int("BATON_AI_MAX_RETRIES", 2)
 BATON_HTTP_TIMEOUT = float(env("BATON_HTTP_TIMEOUT", "10"))
 # Webhook URLs must be https in production; tests and the bench talk to local fakes.
 BATON_ALLOW_HTTP_WEBHOOKS = env_bool("BATON_ALLOW_HTTP_WEBHOOKS", not PRODUCTION)
+# Integrations connect to public internet hosts only (notifications/transports/
+# addresses.py). The fakes of the tests and the bench listen on 127.0.0.1, so their
+# settings allow private hosts; nothing else does unless told, and production never.
+BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = env_bool("BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS", False)
+if PRODUCTION and BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS:
+    raise ImproperlyConfigured(
+        "BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS is set; production mode never lets Slack, "
+        "Teams or PSA connections reach private or local addresses (unset it)"
+    )
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"
