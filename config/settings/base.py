@@ -17,6 +17,7 @@ from config.settings.env import (
     env_bool,
     env_int,
     env_list,
+    fernet_keys,
     require,
 )
 
@@ -30,11 +31,21 @@ if PRODUCTION:
     ALLOWED_HOSTS = require("ALLOWED_HOSTS", "list the host names Baton is served on").split(",")
     DATABASE_URL = require("DATABASE_URL", "production mode runs on PostgreSQL")
     REDIS_URL = require("REDIS_URL", "production mode needs Redis for websockets and Celery")
+    # Integration secrets are encrypted with these (see "Security" in the README).
+    BATON_SECRET_KEYS = fernet_keys(
+        "BATON_SECRET_KEYS",
+        require(
+            "BATON_SECRET_KEYS",
+            "production mode encrypts integration secrets with it (comma-separated Fernet "
+            "keys, the first encrypts)",
+        ),
+    )
 else:
     SECRET_KEY = env("SECRET_KEY", "embedded-mode-key-not-for-production-use")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     DATABASE_URL = env("DATABASE_URL")
     REDIS_URL = env("REDIS_URL")
+    BATON_SECRET_KEYS = fernet_keys("BATON_SECRET_KEYS", env("BATON_SECRET_KEYS"))
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -94,6 +105,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+SQLITE_PATH = env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
@@ -110,7 +122,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # WAL and IMMEDIATE keep the embedded server's threads from
                 # tripping over each other with "database is locked".
@@ -240,6 +252,12 @@ if PRODUCTION and BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS:
         "BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS is set; production mode never lets Slack, "
         "Teams or PSA connections reach private or local addresses (unset it)"
     )
+# Without BATON_SECRET_KEYS (embedded mode, tests), the key that encrypts integration
+# secrets is generated on first use into this file (mode 0600, git-ignored), beside
+# the SQLite database; every process of one checkout shares it.
+BATON_SECRET_KEY_FILE = env(
+    "BATON_SECRET_KEY_FILE", str(Path(SQLITE_PATH).parent / "baton-secret.key")
+)
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"

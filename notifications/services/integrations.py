@@ -1,7 +1,7 @@
 """Account integrations: save, remove, and the "Send test" button.
 
-Secrets (webhook URLs, private keys, client secrets) are stored apart from config
-and shown back only masked. A blank
+Secrets (webhook URLs, private keys, client secrets) are stored apart from config,
+encrypted (see notifications/encryption.py), and shown back only masked. A blank
 secret keeps the stored one only while the integration keeps its kind and address:
 otherwise an admin could point a PSA at a host of their choosing and have Baton send
 it the saved private key.
@@ -161,3 +161,14 @@ def integration_send_test(*, actor: User, slot: str) -> tuple[bool, str]:
         logger.info("integration %s test failed", integration.pk)
         return False, exc.message
     return True, message
+
+
+@transaction.atomic(durable=True)
+def integration_secrets_reencrypt() -> int:
+    """Encrypt every integration's secrets again with the first key of
+    BATON_SECRET_KEYS, after a new key was put first; then the old key can go.
+    Raises UnreadableSecrets when a row fits none of the keys. Returns the row count."""
+    integrations = list(Integration.objects.select_for_update().only("pk", "secrets"))
+    for integration in integrations:
+        Integration.objects.filter(pk=integration.pk).update(secrets=integration.secrets)
+    return len(integrations)
