@@ -26,10 +26,11 @@ class UnreadableSecrets(ImproperlyConfigured):
     or replaced before `reencrypt_secrets` ran, or the key file was lost."""
 
 
+@functools.lru_cache(maxsize=4)
 def _key_file(path: Path) -> str:
-    """The key in `path`, created first when missing. The new key is written to a
-    temporary file and linked into place, which fails if another process got there
-    first: every process then reads the one complete key."""
+    """The key in `path`, created first when missing, read once per process. The new
+    key is written to a temporary file and linked into place, which fails if another
+    process got there first: every process then reads the one complete key."""
     try:
         return path.read_text().strip()
     except FileNotFoundError:
