@@ -6,10 +6,16 @@ here that is about the refusal turns that off again. DNS answers and the wire ar
 the only things replaced, where a test needs a name to resolve somewhere it chooses.
 """
 
+import datetime
 import ipaddress
 import socket
+import ssl
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.urls import reverse
 
 from notifications.models import Delivery, DeliveryStatus, Integration, IntegrationKind
@@ -17,7 +23,7 @@ from notifications.services import delivery_send, integration_send_test
 from notifications.transports import http
 from notifications.transports.addresses import is_public
 from notifications.transports.http import TransportError
-from tests.fakes.http_fakes import Reply
+from tests.fakes.http_fakes import FakeHTTPServer, Reply
 from tests.notifications.conftest import escalate, make_integration
 
 REAL_GETADDRINFO = socket.getaddrinfo
@@ -201,6 +207,53 @@ def test_the_host_name_still_goes_in_the_host_header(fake_http, monkeypatch):
     port = fake_http.base_url.rsplit(":", 1)[1]
     http.request("POST", f"http://hooks.example:{port}/slack", json={})
     assert fake_http.requests[0].headers["host"] == f"hooks.example:{port}"
+
+
+def certificate_for(name: str, tmp_path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A self-signed certificate for `name`: (server context, client context trusting it)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    (tmp_path / "cert.pem").write_bytes(cert_pem)
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    return server, ssl.create_default_context(cadata=cert_pem.decode())
+
+
+def test_tls_is_verified_against_the_host_name_not_the_address(monkeypatch, tmp_path):
+    """The certificate names hooks.example and no IP address: the handshake succeeds
+    only if TLS (SNI and the name check) still uses the name after the connect went
+    to the checked address."""
+    server_tls, client_tls = certificate_for("hooks.example", tmp_path)
+    monkeypatch.setattr(http, "tls_context", lambda: client_tls)
+    fake_dns(monkeypatch, {"hooks.example": [["127.0.0.1"]], "other.example": [["127.0.0.1"]]})
+    with FakeHTTPServer(tls=server_tls) as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        response = http.request("POST", f"https://hooks.example:{port}/slack", json={})
+        assert response.status_code == 200 and len(server.requests) == 1
+        with pytest.raises(TransportError):  # same address, a name the certificate lacks
+            http.request("POST", f"https://other.example:{port}/slack", json={})
+        assert len(server.requests) == 1
 
 
 @pytest.mark.parametrize(
