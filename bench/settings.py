@@ -27,5 +27,8 @@ def channel_layers_for(kind: str) -> dict:
 
 CHANNEL_LAYERS = channel_layers_for(os.environ.get("BENCH_CHANNEL_LAYER", "pubsub"))
 
+# The fake Slack and PSA servers listen on 127.0.0.1.
+BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
+
 # Request logs would cost more than the requests being measured.
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from notifications.fields import EncryptedJSONField
 from troubleshoot.models import Account
 
 
@@ -85,7 +86,7 @@ class Integration(models.Model):
 
     `config` holds what may be shown (site, company id, public key); `secrets` holds
     what may not (webhook URL, private key, client secret). Pages show secrets only
-    masked and the logs never see them.
+    masked, the logs never see them, and the database holds them encrypted.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="integrations")
@@ -93,7 +94,7 @@ class Integration(models.Model):
     # Derived from kind; the unique constraint on it is "one Slack, one Teams, one PSA".
     slot = models.CharField(max_length=10, editable=False)
     config = models.JSONField(default=dict, blank=True)
-    secrets = models.JSONField(default=dict, blank=True)
+    secrets = EncryptedJSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ public deployment cannot do without and turns on the HTTPS hardening.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.env import (
     email_settings_from_url,
@@ -16,6 +17,7 @@ from config.settings.env import (
     env_bool,
     env_int,
     env_list,
+    fernet_keys,
     require,
 )
 
@@ -29,11 +31,21 @@ if PRODUCTION:
     ALLOWED_HOSTS = require("ALLOWED_HOSTS", "list the host names Baton is served on").split(",")
     DATABASE_URL = require("DATABASE_URL", "production mode runs on PostgreSQL")
     REDIS_URL = require("REDIS_URL", "production mode needs Redis for websockets and Celery")
+    # Integration secrets are encrypted with these (see "Security" in the README).
+    BATON_SECRET_KEYS = fernet_keys(
+        "BATON_SECRET_KEYS",
+        require(
+            "BATON_SECRET_KEYS",
+            "production mode encrypts integration secrets with it (comma-separated Fernet "
+            "keys, the first encrypts)",
+        ),
+    )
 else:
     SECRET_KEY = env("SECRET_KEY", "embedded-mode-key-not-for-production-use")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     DATABASE_URL = env("DATABASE_URL")
     REDIS_URL = env("REDIS_URL")
+    BATON_SECRET_KEYS = fernet_keys("BATON_SECRET_KEYS", env("BATON_SECRET_KEYS"))
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -93,6 +105,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+SQLITE_PATH = env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
@@ -109,7 +122,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": SQLITE_PATH,
             "OPTIONS": {
                 # WAL and IMMEDIATE keep the embedded server's threads from
                 # tripping over each other with "database is locked".
@@ -230,6 +243,21 @@ BATON_AI_MAX_RETRIES = env_int("BATON_AI_MAX_RETRIES", 2)
 BATON_HTTP_TIMEOUT = float(env("BATON_HTTP_TIMEOUT", "10"))
 # Webhook URLs must be https in production; tests and the bench talk to local fakes.
 BATON_ALLOW_HTTP_WEBHOOKS = env_bool("BATON_ALLOW_HTTP_WEBHOOKS", not PRODUCTION)
+# Integrations connect to public internet hosts only (notifications/transports/
+# addresses.py). The fakes of the tests and the bench listen on 127.0.0.1, so their
+# settings allow private hosts; nothing else does unless told, and production never.
+BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = env_bool("BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS", False)
+if PRODUCTION and BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS:
+    raise ImproperlyConfigured(
+        "BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS is set; production mode never lets Slack, "
+        "Teams or PSA connections reach private or local addresses (unset it)"
+    )
+# Without BATON_SECRET_KEYS (embedded mode, tests), the key that encrypts integration
+# secrets is generated on first use into this file (mode 0600, git-ignored), beside
+# the SQLite database; every process of one checkout shares it.
+BATON_SECRET_KEY_FILE = env(
+    "BATON_SECRET_KEY_FILE", str(Path(SQLITE_PATH).parent / "baton-secret.key")
+)
 
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"

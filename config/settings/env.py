@@ -1,5 +1,7 @@
 """Small readers for environment variables, so settings stay declarative."""
 
+import base64
+import binascii
 import os
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -43,6 +45,28 @@ def require(name: str, why: str) -> str:
     if not value:
         raise MissingSetting(f"{name} is not set; {why}")
     return value
+
+
+FERNET_KEY_HINT = (
+    'make one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())"'
+)
+
+
+def fernet_keys(name: str, value: str) -> list[str]:
+    """Comma-separated Fernet keys (32 bytes, url-safe base64), checked at start-up so a
+    typo stops the process instead of failing at the first integration it reads."""
+    keys = [key.strip() for key in value.split(",") if key.strip()]
+    for number, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            valid = False
+        if not valid:
+            raise ImproperlyConfigured(
+                f"{name}: key {number} is not a Fernet key; {FERNET_KEY_HINT}"
+            )
+    return keys
 
 
 def email_settings_from_url(url: str) -> dict:

@@ -15,6 +15,9 @@ BATON_TASKS_IN_THREAD = False  # effects visible when the request returns
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 ANTHROPIC_API_KEY = ""
+# The fake Slack, Teams and PSA servers listen on 127.0.0.1; the tests of the guard
+# itself turn this off again.
+BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

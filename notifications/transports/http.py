@@ -4,7 +4,11 @@ Integrations turn answers into `TransportError`s the delivery ledger understands
 transient (retry later, maybe after Retry-After) or permanent (stop; and usually
 disable the integration, because every later send would fail the same way).
 
-URLs never appear in messages or logs: a webhook URL is a credential.
+URLs never appear in messages or logs: a webhook URL is a credential. What a remote
+server answered appears only as a short excerpt with odd characters escaped: it is
+shown to admins and stored in the ledger, and the server is not ours.
+
+Every connection goes to a public address only (see addresses.py).
 """
 
 import functools
@@ -14,8 +18,12 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from notifications.transports.addresses import BlockedAddress, PublicAddressTransport
+
 USER_AGENT = "Baton-notifications/1.0"
-ERROR_EXCERPT = 300
+# Enough for "invalid_token" or a PSA's one-sentence reason; not enough to page
+# through whatever a server sends back.
+ERROR_EXCERPT = 100
 
 
 class TransportError(Exception):
@@ -65,9 +73,14 @@ def request(method: str, url: str, **kwargs) -> httpx.Response:
     headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
     try:
         with httpx.Client(
-            timeout=timeout(), follow_redirects=False, verify=tls_context()
+            transport=PublicAddressTransport(ssl_context=tls_context()),
+            timeout=timeout(),
+            follow_redirects=False,
+            trust_env=False,  # no proxies or .netrc credentials from the environment
         ) as client:
             return client.request(method, url, headers=headers, **kwargs)
+    except BlockedAddress as exc:
+        raise TransportError(str(exc), permanent=True) from exc
     except httpx.ConnectTimeout as exc:
         raise TransportError("Timed out connecting to the server.") from exc
     except httpx.TimeoutException as exc:
@@ -99,9 +112,18 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
+def clip(text: str) -> str:
+    """A remote server's words, safe to show: whitespace collapsed, anything not
+    printable written as an escape (\\x1b, \\u202e), at most ERROR_EXCERPT characters.
+    Pages escape HTML as usual; this keeps terminal codes, direction overrides and
+    walls of text out of messages, logs and the ledger."""
+    text = " ".join(str(text).split())
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return text if len(text) <= ERROR_EXCERPT else text[: ERROR_EXCERPT - 1] + "…"
+
+
 def excerpt(response: httpx.Response) -> str:
-    text = " ".join(response.text.split())
-    return text[:ERROR_EXCERPT]
+    return clip(response.text)
 
 
 def raise_for_status(response: httpx.Response, *, service: str) -> None:

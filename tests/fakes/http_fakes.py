@@ -101,8 +101,10 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeHTTPServer:
-    def __init__(self, default: Reply | None = None):
+    def __init__(self, default: Reply | None = None, *, tls=None):
+        """tls: a server-side ssl.SSLContext, to answer https:// instead of http://."""
         self.default = default or Reply(200, "ok")
+        self.tls = tls
         self.requests: list[RecordedRequest] = []
         self._queues: dict[str, deque] = defaultdict(deque)
         self._routes: dict[str, Reply] = {}
@@ -131,6 +133,8 @@ class FakeHTTPServer:
     def start(self) -> "FakeHTTPServer":
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
+        if self.tls:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -152,7 +156,7 @@ class FakeHTTPServer:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path

@@ -11,6 +11,8 @@ import os
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS
 
+# The fake PSA listens on 127.0.0.1.
+BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
 FAULTS_PREFIX = os.environ["BATON_FAULTS_PREFIX"]
 CELERY_TASK_DEFAULT_QUEUE = f"{FAULTS_PREFIX}celery"
 CELERY_BROKER_TRANSPORT_OPTIONS = {

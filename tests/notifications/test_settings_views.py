@@ -105,6 +105,33 @@ def test_psa_saved_and_one_psa_per_account(client_for, admin, acme):
     assert "s3cret-value" not in html
 
 
+CONNECTWISE = {
+    "psa-kind": "connectwise",
+    "psa-base_url": "https://api-na.myconnectwise.net",
+    "psa-company_id": "acme",
+    "psa-public_key": "pub",
+    "psa-client_id": "cid",
+}
+
+
+def test_a_saved_psa_secret_does_not_follow_a_changed_url(client_for, admin, acme):
+    client = client_for(admin)
+    url = reverse("notifications:integration_save", args=["psa"])
+    assert client.post(url, {**CONNECTWISE, "psa-secret": "cw-private-key"}).status_code == 302
+    moved = {**CONNECTWISE, "psa-base_url": "https://collector.example.net"}
+    response = client.post(url, moved)  # secret left blank
+    assert response.status_code == 400 and "type the secret again" in response.content.decode()
+    psa = Integration.objects.get(account=acme)
+    assert psa.config["site"] == "https://api-na.myconnectwise.net"
+    assert psa.secrets == {"private_key": "cw-private-key"}
+    # Same URL, other fields changed, secret blank: kept.
+    assert client.post(url, {**CONNECTWISE, "psa-public_key": "pub2"}).status_code == 302
+    assert Integration.objects.get().secrets == {"private_key": "cw-private-key"}
+    # The new URL with the secret typed again is fine.
+    assert client.post(url, {**moved, "psa-secret": "cw-key-2"}).status_code == 302
+    assert Integration.objects.get().secrets == {"private_key": "cw-key-2"}
+
+
 def test_unknown_slot_is_404(client_for, admin):
     url = reverse("notifications:integration_save", args=["pager"])
     assert client_for(admin).post(url, {}).status_code == 404

@@ -58,6 +58,7 @@ def test_check_deploy_is_clean_in_production_mode():
         ALLOWED_HOSTS="baton.example",
         DATABASE_URL="postgres://u@127.0.0.1:5432/db",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        BATON_SECRET_KEYS="dGhpcnR5LXR3by1ieXRlLWtleS1mb3ItdGhlLXRlc3Q=",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

@@ -30,7 +30,7 @@ def psa_message(response) -> str:
             if isinstance(value, list):
                 value = "; ".join(str(v) for v in value)
             if value:
-                return str(value)[: http.ERROR_EXCERPT]
+                return http.clip(str(value))
     return http.excerpt(response)
 
 
@@ -53,4 +53,13 @@ def raise_for_ticket_status(response, *, service: str, ticket: int) -> None:
 
 
 def base_url(value: str) -> str:
-    return (value or "").strip().rstrip("/")
+    """The saved API URL, ready for a path to be appended. A `?` or `#` would turn
+    that path into a query or fragment, sending the request (and its credentials)
+    to whatever path the URL names; saving refuses them, and so does sending, for
+    rows saved before that check."""
+    value = (value or "").strip().rstrip("/")
+    if "?" in value or "#" in value:
+        raise TransportError(
+            "The PSA's API URL contains ? or #; save it again without them.", permanent=True
+        )
+    return value
