@@ -260,6 +260,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security -------------------------------------------------------------
+# The largest request body daphne accepts (413 beyond it, before the body is stored;
+# config/body_limit.py). The tree import has its own limit there.
+BATON_MAX_REQUEST_BYTES = env_int("BATON_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
