@@ -9,7 +9,9 @@ public deployment cannot do without and turns on the HTTPS hardening.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
+from config.proxies import parse_trusted_proxies
 from config.settings.env import (
     email_settings_from_url,
     env,
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from BATON_TRUSTED_PROXIES (config/proxies.py).
+    "config.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -263,6 +267,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # The largest request body daphne accepts (413 beyond it, before the body is stored;
 # config/body_limit.py). The tree import has its own limit there.
 BATON_MAX_REQUEST_BYTES = env_int("BATON_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+# Reverse proxies (IPs, networks, or "unix") whose X-Forwarded-* headers are believed.
+BATON_TRUSTED_PROXIES = env_list("BATON_TRUSTED_PROXIES", [])
+try:
+    parse_trusted_proxies(BATON_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"BATON_TRUSTED_PROXIES: {exc}") from None
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
