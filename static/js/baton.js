@@ -3,7 +3,10 @@
 // event "baton:<type>" on <body>, so partials declare what they re-fetch with
 // hx-trigger="baton:handoff_created from:body". After a reconnect (at the server's
 // "hello") it fires "baton:reconnected", and every live partial re-fetches in full:
-// nothing missed.
+// nothing missed. An event about one session or handoff also fires as
+// "baton:<type>:session-<id>" / "baton:<type>:handoff-<id>", so a partial can listen
+// for its own object without an htmx event filter (filters need eval, which the
+// Content-Security-Policy forbids).
 // The same happens on "live_resumed", which the server sends after its own message
 // bus (Redis) was away while this socket stayed open.
 (function () {
@@ -72,6 +75,12 @@
     }
     if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
     htmx.trigger(document.body, "baton:" + event.type, event);
+    ["session", "handoff"].forEach(function (kind) {
+      var id = event[kind + "_id"];
+      if (id !== undefined && id !== null) {
+        htmx.trigger(document.body, "baton:" + event.type + ":" + kind + "-" + id, event);
+      }
+    });
     // An event that also created bell rows says so, instead of a second message.
     if (event.rings_bell) htmx.trigger(document.body, "baton:notification_created", event);
   });
