@@ -3,12 +3,12 @@
 // event "baton:<type>" on <body>, so partials declare what they re-fetch with
 // hx-trigger="baton:handoff_created from:body". After a reconnect (at the server's
 // "hello") it fires "baton:reconnected", and every live partial re-fetches in full:
-// nothing missed. An event about one session or handoff also fires as
-// "baton:<type>:session-<id>" / "baton:<type>:handoff-<id>", so a partial can listen
-// for its own object without an htmx event filter (filters need eval, which the
-// Content-Security-Policy forbids).
+// nothing missed.
 // The same happens on "live_resumed", which the server sends after its own message
 // bus (Redis) was away while this socket stayed open.
+// An event about one session or handoff also fires as "baton:<type>:session-<id>" /
+// "baton:<type>:handoff-<id>", so a partial can listen for its own object without an
+// htmx event filter (filters need eval, which the Content-Security-Policy forbids).
 (function () {
   "use strict";
   var originalTitle = document.title;
