@@ -6,6 +6,9 @@ unless an asyncio reactor is installed already. Installed here first, on a uvloo
 instead of asyncio's selector loop in Python. Measured with bench/ (the README's
 "Performance"). Where uvloop is missing (it has no Windows build), daphne runs on
 asyncio's own loop, as the plain `daphne` command does.
+
+It also makes daphne refuse request bodies over their limit before storing them
+(config/body_limit.py), which the plain `daphne` command does not.
 """
 
 import os
@@ -37,6 +40,9 @@ def main() -> None:
     # Imported after: daphne keeps an asyncio reactor that is already installed.
     from daphne.cli import CommandLineInterface
 
+    from config import body_limit
+
+    body_limit.install()
     CommandLineInterface.entrypoint()
 
 

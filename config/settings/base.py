@@ -7,10 +7,13 @@ public deployment cannot do without and turns on the HTTPS hardening.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.proxies import parse_trusted_proxies
 from config.settings.env import (
     email_settings_from_url,
     env,
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "csp",
     "django_htmx",
     "template_partials",
     "channels",
@@ -71,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-Proto counts only from BATON_TRUSTED_PROXIES (config/proxies.py).
+    "config.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -288,6 +296,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Security -------------------------------------------------------------
+# The largest request body daphne accepts (413 beyond it, before the body is stored;
+# config/body_limit.py). The tree import has its own limit there.
+BATON_MAX_REQUEST_BYTES = env_int("BATON_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+# Reverse proxies (IPs, networks, or "unix") whose X-Forwarded-* headers are believed.
+BATON_TRUSTED_PROXIES = env_list("BATON_TRUSTED_PROXIES", [])
+try:
+    parse_trusted_proxies(BATON_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"BATON_TRUSTED_PROXIES: {exc}") from None
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
@@ -303,13 +320,59 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Content-Security-Policy (django-csp): scripts and styles only from Baton's own static
+# files, no inline script, style or on* handler, no eval (htmx's config meta tag in
+# base.html turns its eval and its injected indicator <style> off). connect-src 'self'
+# covers the websocket on the page's own host (CSP 3); the explicit ws(s) origin of
+# BATON_BASE_URL is for browsers that predate that.
+_base = urlsplit(BATON_BASE_URL)
+_socket_origin = f"{'wss' if _base.scheme == 'https' else 'ws'}://{_base.netloc}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF, _socket_origin],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): Baton uses none of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"forbidden_on_one_line": {"()": "config.logging_filters.ForbiddenOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["forbidden_on_one_line"]},
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},

@@ -6,6 +6,9 @@
 // nothing missed.
 // The same happens on "live_resumed", which the server sends after its own message
 // bus (Redis) was away while this socket stayed open.
+// An event about one session or handoff also fires as "baton:<type>:session-<id>" /
+// "baton:<type>:handoff-<id>", so a partial can listen for its own object without an
+// htmx event filter (filters need eval, which the Content-Security-Policy forbids).
 (function () {
   "use strict";
   var originalTitle = document.title;
@@ -72,6 +75,12 @@
     }
     if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
     htmx.trigger(document.body, "baton:" + event.type, event);
+    ["session", "handoff"].forEach(function (kind) {
+      var id = event[kind + "_id"];
+      if (id !== undefined && id !== null) {
+        htmx.trigger(document.body, "baton:" + event.type + ":" + kind + "-" + id, event);
+      }
+    });
     // An event that also created bell rows says so, instead of a second message.
     if (event.rings_bell) htmx.trigger(document.body, "baton:notification_created", event);
   });

@@ -11,7 +11,9 @@ from channels.layers import channel_layers
 from django.core.management import call_command
 from django.urls import reverse
 
-from troubleshoot.models import Account, User
+from tests.conftest import login
+from tests.factories import make_user
+from troubleshoot.models import Account, Role, User
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,9 +87,13 @@ def test_seed_demo_is_idempotent():
     assert counts[0] >= 2
 
 
-@pytest.mark.django_db
-def test_healthz_reports_each_service(client):
-    response = client.get(reverse("healthz"))
+@pytest.fixture
+def staff_client(client, acme):
+    return login(client, make_user(acme, Role.OWNER, is_staff=True))
+
+
+def test_healthz_reports_each_service_to_staff(staff_client):
+    response = staff_client.get(reverse("healthz"))
     assert response.status_code == 200
     body = response.json()
     assert body["db"] == "ok"
@@ -120,12 +126,26 @@ def broken_redis(settings):
     channel_layers.backends.clear()
 
 
-@pytest.mark.django_db
-def test_healthz_is_503_naming_what_is_down(client, broken_redis):
-    response = client.get(reverse("healthz"))
+def test_healthz_is_503_naming_what_is_down_to_staff(staff_client, broken_redis):
+    response = staff_client.get(reverse("healthz"))
     assert response.status_code == 503
     body = response.json()
     assert body["db"] == "ok"
     assert body["channel_layer"].startswith("error")
     assert body["broker"].startswith("error")
     assert set(body["failing"]) == {"channel_layer", "broker"}
+
+
+def test_healthz_gives_others_the_status_only(client, client_for, alice, broken_redis):
+    """The error text names hosts and ports: not for anonymous callers, nor members."""
+    for caller in (client, client_for(alice)):
+        response = caller.get(reverse("healthz"))
+        assert response.status_code == 503
+        assert response.json() == {"status": "failing"}
+        assert b"127.0.0.1" not in response.content
+
+
+@pytest.mark.django_db
+def test_healthz_says_ok_to_anonymous_callers(client):
+    response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})

@@ -1,6 +1,11 @@
-"""GET /healthz: is each service this process depends on answering?"""
+"""GET /healthz: is each service this process depends on answering?
+
+Anyone (a load balancer) gets the status; only staff see each service's answer, whose
+error text may name hosts and ports. The details are logged when a check fails.
+"""
 
 import asyncio
+import logging
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -9,6 +14,7 @@ from django.db import connection
 from django.http import JsonResponse
 
 PROBE_TIMEOUT = 2.0
+logger = logging.getLogger(__name__)
 
 
 def _check_db() -> str:
@@ -62,4 +68,19 @@ async def healthz(request):
     healthy = all(not value.startswith("error") for value in results.values())
     if not healthy:
         results["failing"] = [k for k, v in results.items() if v.startswith("error")]
-    return JsonResponse(results, status=200 if healthy else 503)
+        logger.warning("healthz failing: %s", results)
+    status = 200 if healthy else 503
+    if not await _is_staff(request):
+        return JsonResponse({"status": "ok" if healthy else "failing"}, status=status)
+    return JsonResponse(results, status=status)
+
+
+async def _is_staff(request) -> bool:
+    """Staff may see the details; with the database down nobody can be looked up."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    try:
+        user = await asyncio.wait_for(request.auser(), PROBE_TIMEOUT)
+    except Exception:
+        return False
+    return user.is_active and user.is_staff
