@@ -17,6 +17,11 @@ class Intent(models.TextChoices):
     ESCALATE = "escalate", "Escalate"
 
 
+# The labels above are verbs, for the form's choices. A sentence that names a handoff
+# ("picked up your escalation", "this parked session is resolved") needs a noun.
+INTENT_NOUNS = {Intent.PARK: "parked session", Intent.ESCALATE: "escalation"}
+
+
 class Priority(models.TextChoices):
     LOW = "low", "Low"
     NORMAL = "normal", "Normal"
@@ -130,7 +135,26 @@ class Handoff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_intent_display()} #{self.pk} ({self.status})"
+        return f"{self.noun.capitalize()} #{self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def noun(self) -> str:
+        """What sentences call it: "escalation" or "parked session"."""
+        return INTENT_NOUNS.get(self.intent, "handoff")
+
+    @property
+    def article_noun(self) -> str:
+        """E.g. "an escalation" or "a parked session"."""
+        noun = self.noun
+        return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+    @property
+    def state_phrase(self) -> str:
+        """Its status as the end of a sentence ("this escalation is claimed"); a park
+        its owner took back was resumed, not cancelled."""
+        if self.intent == Intent.PARK and self.status == HandoffStatus.CANCELLED:
+            return "resumed by its owner"
+        return self.get_status_display().lower()
 
     @property
     def is_queued(self) -> bool:

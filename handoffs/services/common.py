@@ -13,7 +13,12 @@ def pickup_path(session_id: int) -> str:
 
 
 def record_event(
-    handoff: Handoff, *, actor: User | None, kind: str, from_status: str, note: str = ""
+    handoff: Handoff,
+    *,
+    actor: User | None,
+    kind: str,
+    from_status: str,
+    note: str = "",
 ) -> HandoffEvent:
     return HandoffEvent.objects.create(
         handoff=handoff,
@@ -63,10 +68,7 @@ def lock_handoff(*, account_id: int, handoff_id: int) -> Handoff:
 
 
 def illegal(handoff: Handoff, action: str) -> HandoffConflict:
-    return HandoffConflict(
-        f"Cannot {action}: this {handoff.get_intent_display().lower()} is "
-        f"{handoff.get_status_display().lower()}."
-    )
+    return HandoffConflict(f"Cannot {action}: this {handoff.noun} is {handoff.state_phrase}.")
 
 
 def validate_teammate(*, account_id: int, user_id: int, exclude_user_id: int, self_message: str):

@@ -29,7 +29,7 @@ from handoffs.services.common import (
     record_event,
     validate_teammate,
 )
-from notifications.services import notify_escalation, notify_user
+from notifications.services import handoff_title, notify_escalation, notify_user
 from troubleshoot.models import SessionStatus, User
 from troubleshoot.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.services.sessions import session_add_system_step, session_set_status
@@ -48,6 +48,22 @@ def _require_engineer(actor: User) -> None:
 
 def _timeline(handoff: Handoff, actor: User, text: str) -> None:
     session_add_system_step(session_id=handoff.session_id, author_id=actor.pk, text=text)
+
+
+def _tell(handoff: Handoff, *, recipient_id: int, kind: str, lead: str, body: str = "") -> None:
+    """One bell line about this handoff: the lead says what happened, in words, and the
+    title adds the ticket and summary it was handed over with."""
+    summary = handoff.snapshot.get("problem_summary", "")
+    notify_user(
+        account_id=handoff.account_id,
+        recipient_id=recipient_id,
+        kind=kind,
+        title=handoff_title(
+            lead, psa_ticket=handoff.snapshot.get("psa_ticket", ""), problem_summary=summary
+        ),
+        body=body or summary,
+        link=pickup_path(handoff.session_id),
+    )
 
 
 def _queued_session_status(handoff: Handoff) -> str:
@@ -99,13 +115,11 @@ def handoff_claim(*, actor: User, handoff_id: int) -> Handoff:
         author_id=actor.pk,
     )
     record_event(handoff, actor=actor, kind=EventKind.CLAIMED, from_status=from_status)
-    notify_user(
-        account_id=handoff.account_id,
+    _tell(
+        handoff,
         recipient_id=handoff.created_by_id,
         kind="handoff_claimed",
-        title=f"{actor.display_name} picked up your {handoff.get_intent_display().lower()}",
-        body=handoff.snapshot.get("problem_summary", ""),
-        link=pickup_path(handoff.session_id),
+        lead=f"{actor.display_name} picked up your {handoff.noun}",
     )
     publish_handoff_event(handoff, "handoff_claimed", claimed_by=actor.pk)
     return handoff
@@ -172,13 +186,11 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         from_status=from_status,
         note=f"To {new_owner.display_name}. {note}".strip(),
     )
-    notify_user(
-        account_id=handoff.account_id,
+    _tell(
+        handoff,
         recipient_id=new_owner.pk,
         kind="handoff_reassigned",
-        title=f"{actor.display_name} handed you a session",
-        body=handoff.snapshot.get("problem_summary", ""),
-        link=pickup_path(handoff.session_id),
+        lead=f"{actor.display_name} handed you {handoff.article_noun}",
     )
     publish_handoff_event(handoff, "handoff_reassigned", claimed_by=new_owner.pk)
     return handoff
@@ -238,13 +250,12 @@ def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     _timeline(handoff, actor, f"Resolved by {actor.display_name}." + (f" {note}" if note else ""))
     record_event(handoff, actor=actor, kind=EventKind.RESOLVED, from_status=from_status, note=note)
     if handoff.created_by_id != actor.pk:
-        notify_user(
-            account_id=handoff.account_id,
+        _tell(
+            handoff,
             recipient_id=handoff.created_by_id,
             kind="handoff_resolved",
-            title=f"{actor.display_name} resolved your {handoff.get_intent_display().lower()}",
-            body=note or handoff.snapshot.get("problem_summary", ""),
-            link=pickup_path(handoff.session_id),
+            lead=f"{actor.display_name} resolved your {handoff.noun}",
+            body=note,
         )
     publish_handoff_event(handoff, "handoff_resolved")
     return handoff
