@@ -185,6 +185,11 @@ class HandoffEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
+    # Whom it went to, for a reassignment (the actor is who moved it): the pickup
+    # screen's history names everyone who held the handoff.
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     note = models.TextField(blank=True)

@@ -19,6 +19,7 @@ def record_event(
     kind: str,
     from_status: str,
     note: str = "",
+    to_user: User | None = None,
 ) -> HandoffEvent:
     return HandoffEvent.objects.create(
         handoff=handoff,
@@ -27,6 +28,7 @@ def record_event(
         from_status=from_status,
         to_status=handoff.status,
         note=note,
+        to_user=to_user,
     )
 
 

@@ -155,7 +155,12 @@ def handoff_release(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
 
 @transaction.atomic(durable=True)
 def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str = "") -> Handoff:
-    """The claimer (or an admin) hands a claimed handoff to a named teammate."""
+    """The claimer (or an admin) hands a claimed handoff to a named teammate.
+
+    After commit, a bell line each (never to the actor): the new owner ("handed you"),
+    the requester, who wants to know who has their problem now, and the previous owner
+    when an admin took it from them. `handoff_reassigned` to the account.
+    """
     note = _check_note(note)
     handoff = lock_handoff(account_id=actor.account_id, handoff_id=handoff_id)
     if handoff.status != HandoffStatus.CLAIMED:
@@ -169,6 +174,7 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         self_message="It is already theirs: choose someone else.",
     )
     from_status = handoff.status
+    previous_owner_id = handoff.claimed_by_id
     handoff.claimed_by = new_owner
     handoff.claimed_at = timezone.now()
     handoff.save()
@@ -185,13 +191,18 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         kind=EventKind.REASSIGNED,
         from_status=from_status,
         note=f"To {new_owner.display_name}. {note}".strip(),
+        to_user=new_owner,
     )
-    _tell(
-        handoff,
-        recipient_id=new_owner.pk,
-        kind="handoff_reassigned",
-        lead=f"{actor.display_name} handed you {handoff.article_noun}",
-    )
+    who, to = actor.display_name, new_owner.display_name
+    told = {actor.pk}
+    for recipient_id, lead in (
+        (new_owner.pk, f"{who} handed you {handoff.article_noun}"),
+        (handoff.created_by_id, f"{who} handed your {handoff.noun} to {to}"),
+        (previous_owner_id, f"{who} handed the {handoff.noun} you had claimed to {to}"),
+    ):
+        if recipient_id is not None and recipient_id not in told:
+            told.add(recipient_id)
+            _tell(handoff, recipient_id=recipient_id, kind="handoff_reassigned", lead=lead)
     publish_handoff_event(handoff, "handoff_reassigned", claimed_by=new_owner.pk)
     return handoff
 

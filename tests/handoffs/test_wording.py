@@ -117,6 +117,7 @@ def test_every_bell_title_and_409_names_the_handoff_in_words(
     ticket = " · #4711: Outlook is failing to sync email"
     assert f"Sam Senior picked up your {noun}{ticket}" in mine
     assert f"Adam Admin resolved your {noun}{ticket}" in mine
+    assert f"Adam Admin handed your {noun} to Sara Senior{ticket}" in mine
 
 
 def test_already_claimed_names_the_winner_not_the_enum(handoff_in, sara):
