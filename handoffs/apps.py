@@ -18,3 +18,11 @@ class HandoffsConfig(AppConfig):
 
         if handoff_close_with_session not in SESSION_CLOSE_HOOKS:
             SESSION_CLOSE_HOOKS.append(handoff_close_with_session)
+
+        # The pickup screen of a parked session is open to engineers, whom the session's
+        # own pages do not show it to: its socket must still hear the session's events.
+        from handoffs.selectors import may_read_session_handoffs
+        from troubleshoot.extensions import SESSION_LISTENER_CHECKS
+
+        if may_read_session_handoffs not in SESSION_LISTENER_CHECKS:
+            SESSION_LISTENER_CHECKS.append(may_read_session_handoffs)

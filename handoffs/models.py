@@ -157,6 +157,13 @@ class Handoff(models.Model):
         return self.get_status_display().lower()
 
     @property
+    def status_label(self) -> str:
+        """Its status on a pill or as an outcome ("Resolved", "Resumed")."""
+        if self.intent == Intent.PARK and self.status == HandoffStatus.CANCELLED:
+            return "Resumed"
+        return self.get_status_display()
+
+    @property
     def is_queued(self) -> bool:
         return self.status in QUEUED_STATUSES
 
@@ -175,6 +182,10 @@ class EventKind(models.TextChoices):
     REESCALATED = "reescalated", "Re-escalated"
     UNCLAIMED_REMINDER = "unclaimed_reminder", "Still unclaimed"
     ASSESSMENT = "assessment", "AI assessment"
+
+
+# The audit rows that end a handoff: the pickup screen's history shows them as its outcome.
+CLOSING_EVENT_KINDS = (EventKind.RESOLVED, EventKind.CANCELLED)
 
 
 class HandoffEvent(models.Model):

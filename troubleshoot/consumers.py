@@ -15,6 +15,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
 from troubleshoot.events import account_group, session_group, user_group
+from troubleshoot.extensions import SESSION_LISTENER_CHECKS
 from troubleshoot.roles import is_engineer_or_above, is_member
 from troubleshoot.selectors.sessions import get_session_for_user
 from troubleshoot.socket_hub import hub_for_running_loop
@@ -79,7 +80,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
             try:
                 get_session_for_user(user, session_id, for_page=False)
             except Http404:
-                pass
+                if any(check(user, session_id) for check in SESSION_LISTENER_CHECKS):
+                    groups.append(session_group(session_id))
             else:
                 groups.append(session_group(session_id))
         return True, groups

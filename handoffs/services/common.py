@@ -1,5 +1,7 @@
 """Pieces every handoff service shares: audit rows, live events, paths, locking."""
 
+import uuid
+
 from django.urls import reverse
 
 from handoffs.errors import HandoffConflict, HandoffValidationError
@@ -32,10 +34,32 @@ def record_event(
     )
 
 
+# Every event the services publish about a handoff. A page showing one session's
+# handoff (the pickup screen, the session page's panel) re-fetches on each of them.
+SESSION_EVENT_TYPES = (
+    "handoff_created",
+    "handoff_updated",
+    "handoff_claimed",
+    "handoff_released",
+    "handoff_reassigned",
+    "handoff_cancelled",
+    "handoff_resolved",
+    "assessment_ready",
+)
+
+
 def publish_handoff_event(handoff: Handoff, event_type: str, **extra) -> None:
-    """Tell the account's watchers after commit. Ids and kinds only, no text:
-    each page re-fetches what it shows through a view that checks access."""
-    publish_on_commit(account_group(handoff.account_id), _event(handoff, event_type, extra))
+    """Tell the account's watchers (queue, bells, nav count) and the pages open on the
+    session after commit. Ids and kinds only, no text: each page re-fetches what it
+    shows through a view that checks access.
+
+    The session's group hears it too because a viewer reading an escalation is not in
+    the account's group. An engineer's page is in both and gets it twice: both copies
+    carry one `event_id`, and baton.js acts on the first only.
+    """
+    event = _event(handoff, event_type, {"event_id": uuid.uuid4().hex, **extra})
+    publish_on_commit(account_group(handoff.account_id), event)
+    publish_on_commit(session_group(handoff.session_id), event)
 
 
 def publish_pickup_event(handoff: Handoff, event_type: str, **extra) -> None:
