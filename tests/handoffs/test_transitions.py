@@ -197,6 +197,22 @@ def test_resolve_closes_handoff_and_session(escalate, alice, sam, session):
         services.handoff_release(actor=sam, handoff_id=handoff.pk)
 
 
+def test_resolution_rings_the_requester_unless_they_resolved_it(
+    escalate, alice, sam, session, tree_version
+):
+    from tests.factories_sessions import make_session
+
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    services.handoff_resolve(actor=sam, handoff_id=handoff.pk, note="Rebuilt the OST")
+    assert [n.body for n in Notification.objects.filter(kind="handoff_resolved")] == [
+        "Rebuilt the OST"
+    ]
+    fixed_myself = escalate(alice, make_session(alice, tree_version=tree_version))
+    services.handoff_resolve(actor=alice, handoff_id=fixed_myself.pk, note="Fixed it myself")
+    assert Notification.objects.filter(kind="handoff_resolved").count() == 1
+
+
 def test_resolve_refused_for_a_non_claimer(escalate, alice, sam, senior2, session):
     handoff = escalate(alice, session)
     with pytest.raises(HandoffForbidden):
