@@ -190,8 +190,8 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         actor=actor,
         kind=EventKind.REASSIGNED,
         from_status=from_status,
-        note=f"To {new_owner.display_name}. {note}".strip(),
-        to_user=new_owner,
+        note=note,
+        to_user=new_owner,  # the trail reads "Reassigned by Sam to Sara"
     )
     who, to = actor.display_name, new_owner.display_name
     told = {actor.pk}

@@ -112,7 +112,7 @@ def test_reassign_tells_the_new_owner_and_the_requester_not_the_actor(
     assert _bell(alice) == ["Sam Senior handed your escalation to Sara Senior" + about]
     assert _bell(sam) == []
     event = handoff.events.get(kind=EventKind.REASSIGNED)
-    assert (event.actor, event.to_user) == (sam, senior2)
+    assert (event.actor, event.to_user, event.note) == (sam, senior2, "")
 
 
 def test_an_admin_reassigning_also_tells_the_engineer_who_had_it(
