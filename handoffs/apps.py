@@ -25,3 +25,11 @@ class HandoffsConfig(AppConfig):
 
         if handoff_announce_session_details not in SESSION_DETAILS_HOOKS:
             SESSION_DETAILS_HOOKS.append(handoff_announce_session_details)
+
+        # The pickup screen of a parked session is open to engineers, whom the session's
+        # own pages do not show it to: its socket must still hear the session's events.
+        from handoffs.selectors import may_read_session_handoffs
+        from troubleshoot.sessions.extensions import SESSION_LISTENER_CHECKS
+
+        if may_read_session_handoffs not in SESSION_LISTENER_CHECKS:
+            SESSION_LISTENER_CHECKS.append(may_read_session_handoffs)

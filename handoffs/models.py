@@ -17,6 +17,11 @@ class Intent(models.TextChoices):
     ESCALATE = "escalate", "Escalate"
 
 
+# The labels above are verbs, for the form's choices. A sentence that names a handoff
+# ("picked up your escalation", "this parked session is resolved") needs a noun.
+INTENT_NOUNS = {Intent.PARK: "parked session", Intent.ESCALATE: "escalation"}
+
+
 class Priority(models.TextChoices):
     LOW = "low", "Low"
     NORMAL = "normal", "Normal"
@@ -130,7 +135,33 @@ class Handoff(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_intent_display()} #{self.pk} ({self.status})"
+        return f"{self.noun.capitalize()} #{self.pk} ({self.get_status_display().lower()})"
+
+    @property
+    def noun(self) -> str:
+        """What sentences call it: "escalation" or "parked session"."""
+        return INTENT_NOUNS.get(self.intent, "handoff")
+
+    @property
+    def article_noun(self) -> str:
+        """E.g. "an escalation" or "a parked session"."""
+        noun = self.noun
+        return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+    @property
+    def state_phrase(self) -> str:
+        """Its status as the end of a sentence ("this escalation is claimed"); a park
+        its owner took back was resumed, not cancelled."""
+        if self.intent == Intent.PARK and self.status == HandoffStatus.CANCELLED:
+            return "resumed by its owner"
+        return self.get_status_display().lower()
+
+    @property
+    def status_label(self) -> str:
+        """Its status on a pill or as an outcome ("Resolved", "Resumed")."""
+        if self.intent == Intent.PARK and self.status == HandoffStatus.CANCELLED:
+            return "Resumed"
+        return self.get_status_display()
 
     @property
     def is_queued(self) -> bool:
@@ -153,6 +184,10 @@ class EventKind(models.TextChoices):
     ASSESSMENT = "assessment", "AI assessment"
 
 
+# The audit rows that end a handoff: the pickup screen's history shows them as its outcome.
+CLOSING_EVENT_KINDS = (EventKind.RESOLVED, EventKind.CANCELLED)
+
+
 class HandoffEvent(models.Model):
     """The audit trail: who did what, when, from which state to which, and why."""
 
@@ -161,6 +196,11 @@ class HandoffEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
+    # Whom it went to, for a reassignment (the actor is who moved it): the pickup
+    # screen's history names everyone who held the handoff.
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
     note = models.TextField(blank=True)

@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from handoffs.models import (
     ACTIVE_STATUSES,
+    CLOSING_EVENT_KINDS,
     PRIORITY_ORDER,
     QUEUED_STATUSES,
+    EventKind,
     Handoff,
     HandoffEvent,
     Intent,
@@ -91,35 +93,90 @@ def open_escalation_count(user) -> int:
 
 
 def get_handoff_for_user(user, handoff_id) -> Handoff:
-    """The handoff if it is in the user's account (any member may read it), else 404."""
+    """The handoff if the user may read it (in their account; a park only if they may
+    see parks, see _may_read), else 404."""
     handoff = (
         Handoff.objects.select_related("session", "created_by", "claimed_by", "target_user", "team")
         .filter(pk=handoff_id, account_id=getattr(user, "account_id", None))
         .first()
     )
-    if handoff is None or not is_member(user):
+    if handoff is None or not _may_read(user, handoff):
         raise Http404("No such handoff.")
     return handoff
 
 
-def latest_handoff_for_session(user, session_id) -> Handoff:
-    """The pickup screen's handoff: the session's newest, in the user's account, else 404.
+def _may_read(user, handoff: Handoff) -> bool:
+    """A parked session is private to its owner until someone claims it (engineers see
+    parks in the queue); escalations are the whole account's business (viewers too)."""
+    if not is_member(user) or handoff.account_id != user.account_id:
+        return False
+    involved = user.pk in (handoff.created_by_id, handoff.claimed_by_id)
+    return handoff.intent != Intent.PARK or involved or is_engineer_or_above(user)
 
-    A parked session is private to its owner until someone claims it; escalations are
-    the whole account's business (viewers read them too).
-    """
-    handoff = (
-        Handoff.objects.select_related("session", "created_by", "claimed_by", "target_user", "team")
-        .filter(session_id=session_id, account_id=getattr(user, "account_id", None))
+
+def may_read_session_handoffs(user, session_id: int) -> bool:
+    """May this user open the session's pickup screen (its newest handoff decides)?
+    Registered in troubleshoot.sessions.extensions.SESSION_LISTENER_CHECKS: the screen's socket
+    then hears the session's events. One query."""
+    newest = (
+        Handoff.objects.filter(session_id=session_id, account_id=getattr(user, "account_id", None))
+        .only("account_id", "intent", "created_by_id", "claimed_by_id")
         .order_by("-created_at", "-id")
         .first()
     )
-    if handoff is None or not is_member(user):
+    return newest is not None and _may_read(user, newest)
+
+
+# Heavy JSON only the newest handoff's screen shows (the snapshot holds every step
+# and the documentation), left behind for the older ones.
+_NEWEST_ONLY = ("snapshot", "ai_assessment", "escalation_package")
+
+
+def session_handoffs_for_user(user, session_id) -> list[Handoff]:
+    """Every handoff of the session, newest first, for the pickup screen; else 404.
+
+    The newest decides who may read them (see _may_read). Each handoff comes with
+    `trail` (its audit rows, actors and reassign targets joined), `handlers` (everyone
+    who held it, in order) and `closing` (the row that resolved or cancelled it). Three
+    queries whatever the number of handoffs: the handoffs, their audit rows, and the
+    newest's snapshot and assessment.
+    """
+    handoffs = list(
+        Handoff.objects.filter(session_id=session_id, account_id=getattr(user, "account_id", None))
+        .select_related("session", "created_by", "claimed_by", "target_user", "team")
+        .defer(*_NEWEST_ONLY)
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=HandoffEvent.objects.select_related("actor", "to_user"),
+                to_attr="trail",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    if not handoffs or not _may_read(user, handoffs[0]):
         raise Http404("No handoff for this session.")
-    involved = user.pk in (handoff.created_by_id, handoff.claimed_by_id)
-    if handoff.intent == Intent.PARK and not involved and not is_engineer_or_above(user):
-        raise Http404("No handoff for this session.")
-    return handoff
+    handoffs[0].refresh_from_db(fields=list(_NEWEST_ONLY))
+    for handoff in handoffs:
+        handoff.handlers = _handlers(handoff)
+        handoff.closing = next(
+            (e for e in reversed(handoff.trail) if e.kind in CLOSING_EVENT_KINDS), None
+        )
+    return handoffs
+
+
+def _handlers(handoff: Handoff) -> list:
+    """Who held it: each claimer and each teammate it was reassigned to, once each."""
+    people = []
+    for event in handoff.trail:
+        person = {EventKind.CLAIMED: event.actor, EventKind.REASSIGNED: event.to_user}.get(
+            event.kind
+        )
+        if person is not None and person not in people:
+            people.append(person)
+    if handoff.claimed_by is not None and handoff.claimed_by not in people:
+        people.append(handoff.claimed_by)  # a reassignment recorded before to_user existed
+    return people
 
 
 def active_handoff_for_session(session_id: int, account_id: int) -> Handoff | None:
@@ -128,7 +185,3 @@ def active_handoff_for_session(session_id: int, account_id: int) -> Handoff | No
         .filter(session_id=session_id, account_id=account_id, status__in=ACTIVE_STATUSES)
         .first()
     )
-
-
-def events_for_handoff(handoff: Handoff):
-    return HandoffEvent.objects.filter(handoff=handoff).select_related("actor")

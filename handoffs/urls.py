@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/handoff/", actions.handoff_form, name="handoff_form"),
     path("sessions/<int:session_id>/handoff/panel/", actions.session_panel, name="session_panel"),
     path("sessions/<int:session_id>/pickup/", pickup.pickup, name="pickup"),
+    path("sessions/<int:session_id>/pickup/live/", pickup.pickup_live, name="pickup_live"),
     path("handoffs/<int:handoff_id>/claim/", actions.claim, name="claim"),
     path("handoffs/<int:handoff_id>/release/", actions.release, name="release"),
     path("handoffs/<int:handoff_id>/reassign/", actions.reassign, name="reassign"),

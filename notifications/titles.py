@@ -79,8 +79,25 @@ def escalation_title(
     """
     noun = "Re-escalation" if reescalated else "Escalation"
     lead = f"{noun} for you from" if for_you else f"{noun} from"
-    name = " ".join(requester_name.split()) or "a teammate"
+    return handoff_title(
+        f"{lead} {_name(requester_name)}", psa_ticket=psa_ticket, problem_summary=problem_summary
+    )
+
+
+def handoff_title(lead: str, *, psa_ticket: str, problem_summary: str) -> str:
+    """`<lead> · #<ticket>: <summary cut at 70>`, e.g.
+    `Sam picked up your escalation · #12345: Outlook is failing to sync email…`.
+
+    The caller writes the lead with its own words for what happened (the handoffs app
+    knows whether it is an escalation or a parked session); this adds which problem it
+    is about, so two bell lines about the same person's work do not look alike.
+    """
+    lead = " ".join(lead.split())
     ticket = psa_ticket.strip().lstrip("#")
-    head = f"{lead} {name}" + (f" · #{ticket}" if ticket else "")
+    head = lead + (f" · #{ticket}" if ticket else "")
     summary = truncate(problem_summary)
     return f"{head}: {summary}" if summary else head
+
+
+def _name(display_name: str) -> str:
+    return " ".join(display_name.split()) or "a teammate"

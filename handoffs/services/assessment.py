@@ -75,10 +75,10 @@ def handoff_request_assessment(*, actor: User, handoff_id: int) -> Handoff:
     if not is_engineer_or_above(actor):
         raise HandoffForbidden("Only engineers, admins and owners can request an assessment.")
     handoff = lock_handoff(account_id=actor.account_id, handoff_id=handoff_id)
-    if handoff.ai_status in (AIStatus.PENDING, AIStatus.READY):
-        raise HandoffConflict(
-            f"The assessment is already {handoff.get_ai_status_display().lower()}."
-        )
+    if handoff.ai_status == AIStatus.PENDING:
+        raise HandoffConflict("The assessment is already being written.")
+    if handoff.ai_status == AIStatus.READY:
+        raise HandoffConflict("The assessment is already written.")
     request_assessment_on_commit(handoff)
     publish_pickup_event(handoff, "assessment_ready", ai_status=AIStatus.PENDING)
     return handoff

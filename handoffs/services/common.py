@@ -1,5 +1,7 @@
 """Pieces every handoff service shares: audit rows, live events, paths, locking."""
 
+import uuid
+
 from django.urls import reverse
 
 from handoffs.errors import HandoffConflict, HandoffValidationError
@@ -13,7 +15,13 @@ def pickup_path(session_id: int) -> str:
 
 
 def record_event(
-    handoff: Handoff, *, actor: User | None, kind: str, from_status: str, note: str = ""
+    handoff: Handoff,
+    *,
+    actor: User | None,
+    kind: str,
+    from_status: str,
+    note: str = "",
+    to_user: User | None = None,
 ) -> HandoffEvent:
     return HandoffEvent.objects.create(
         handoff=handoff,
@@ -22,13 +30,36 @@ def record_event(
         from_status=from_status,
         to_status=handoff.status,
         note=note,
+        to_user=to_user,
     )
 
 
+# Every event the services publish about a handoff. A page showing one session's
+# handoff (the pickup screen, the session page's panel) re-fetches on each of them.
+SESSION_EVENT_TYPES = (
+    "handoff_created",
+    "handoff_updated",
+    "handoff_claimed",
+    "handoff_released",
+    "handoff_reassigned",
+    "handoff_cancelled",
+    "handoff_resolved",
+    "assessment_ready",
+)
+
+
 def publish_handoff_event(handoff: Handoff, event_type: str, **extra) -> None:
-    """Tell the account's watchers after commit. Ids and kinds only, no text:
-    each page re-fetches what it shows through a view that checks access."""
-    publish_on_commit(account_group(handoff.account_id), _event(handoff, event_type, extra))
+    """Tell the account's watchers (queue, bells, nav count) and the pages open on the
+    session after commit. Ids and kinds only, no text: each page re-fetches what it
+    shows through a view that checks access.
+
+    The session's group hears it too because a viewer reading an escalation is not in
+    the account's group. An engineer's page is in both and gets it twice: both copies
+    carry one `event_id`, and baton.js acts on the first only.
+    """
+    event = _event(handoff, event_type, {"event_id": uuid.uuid4().hex, **extra})
+    publish_on_commit(account_group(handoff.account_id), event)
+    publish_on_commit(session_group(handoff.session_id), event)
 
 
 def publish_pickup_event(handoff: Handoff, event_type: str, **extra) -> None:
@@ -63,10 +94,7 @@ def lock_handoff(*, account_id: int, handoff_id: int) -> Handoff:
 
 
 def illegal(handoff: Handoff, action: str) -> HandoffConflict:
-    return HandoffConflict(
-        f"Cannot {action}: this {handoff.get_intent_display().lower()} is "
-        f"{handoff.get_status_display().lower()}."
-    )
+    return HandoffConflict(f"Cannot {action}: this {handoff.noun} is {handoff.state_phrase}.")
 
 
 def validate_teammate(*, account_id: int, user_id: int, exclude_user_id: int, self_message: str):

@@ -29,7 +29,7 @@ from handoffs.services.common import (
     record_event,
     validate_teammate,
 )
-from notifications.services import notify_escalation, notify_user
+from notifications.services import handoff_title, notify_escalation, notify_user
 from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
 from troubleshoot.sessions.services import session_add_system_step, session_set_status
@@ -48,6 +48,22 @@ def _require_engineer(actor: User) -> None:
 
 def _timeline(handoff: Handoff, actor: User, text: str) -> None:
     session_add_system_step(session_id=handoff.session_id, author_id=actor.pk, text=text)
+
+
+def _tell(handoff: Handoff, *, recipient_id: int, kind: str, lead: str, body: str = "") -> None:
+    """One bell line about this handoff: the lead says what happened, in words, and the
+    title adds the ticket and summary it was handed over with."""
+    summary = handoff.snapshot.get("problem_summary", "")
+    notify_user(
+        account_id=handoff.account_id,
+        recipient_id=recipient_id,
+        kind=kind,
+        title=handoff_title(
+            lead, psa_ticket=handoff.snapshot.get("psa_ticket", ""), problem_summary=summary
+        ),
+        body=body or summary,
+        link=pickup_path(handoff.session_id),
+    )
 
 
 def _queued_session_status(handoff: Handoff) -> str:
@@ -99,13 +115,11 @@ def handoff_claim(*, actor: User, handoff_id: int) -> Handoff:
         author_id=actor.pk,
     )
     record_event(handoff, actor=actor, kind=EventKind.CLAIMED, from_status=from_status)
-    notify_user(
-        account_id=handoff.account_id,
+    _tell(
+        handoff,
         recipient_id=handoff.created_by_id,
         kind="handoff_claimed",
-        title=f"{actor.display_name} picked up your {handoff.get_intent_display().lower()}",
-        body=handoff.snapshot.get("problem_summary", ""),
-        link=pickup_path(handoff.session_id),
+        lead=f"{actor.display_name} picked up your {handoff.noun}",
     )
     publish_handoff_event(handoff, "handoff_claimed", claimed_by=actor.pk)
     return handoff
@@ -141,7 +155,12 @@ def handoff_release(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
 
 @transaction.atomic(durable=True)
 def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str = "") -> Handoff:
-    """The claimer (or an admin) hands a claimed handoff to a named teammate."""
+    """The claimer (or an admin) hands a claimed handoff to a named teammate.
+
+    After commit, a bell line each (never to the actor): the new owner ("handed you"),
+    the requester, who wants to know who has their problem now, and the previous owner
+    when an admin took it from them. `handoff_reassigned` to the account.
+    """
     note = _check_note(note)
     handoff = lock_handoff(account_id=actor.account_id, handoff_id=handoff_id)
     if handoff.status != HandoffStatus.CLAIMED:
@@ -155,6 +174,7 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         self_message="It is already theirs: choose someone else.",
     )
     from_status = handoff.status
+    previous_owner_id = handoff.claimed_by_id
     handoff.claimed_by = new_owner
     handoff.claimed_at = timezone.now()
     handoff.save()
@@ -170,16 +190,19 @@ def handoff_reassign(*, actor: User, handoff_id: int, to_user_id: int, note: str
         actor=actor,
         kind=EventKind.REASSIGNED,
         from_status=from_status,
-        note=f"To {new_owner.display_name}. {note}".strip(),
+        note=note,
+        to_user=new_owner,  # the trail reads "Reassigned by Sam to Sara"
     )
-    notify_user(
-        account_id=handoff.account_id,
-        recipient_id=new_owner.pk,
-        kind="handoff_reassigned",
-        title=f"{actor.display_name} handed you a session",
-        body=handoff.snapshot.get("problem_summary", ""),
-        link=pickup_path(handoff.session_id),
-    )
+    who, to = actor.display_name, new_owner.display_name
+    told = {actor.pk}
+    for recipient_id, lead in (
+        (new_owner.pk, f"{who} handed you {handoff.article_noun}"),
+        (handoff.created_by_id, f"{who} handed your {handoff.noun} to {to}"),
+        (previous_owner_id, f"{who} handed the {handoff.noun} you had claimed to {to}"),
+    ):
+        if recipient_id is not None and recipient_id not in told:
+            told.add(recipient_id)
+            _tell(handoff, recipient_id=recipient_id, kind="handoff_reassigned", lead=lead)
     publish_handoff_event(handoff, "handoff_reassigned", claimed_by=new_owner.pk)
     return handoff
 
@@ -238,13 +261,12 @@ def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     _timeline(handoff, actor, f"Resolved by {actor.display_name}." + (f" {note}" if note else ""))
     record_event(handoff, actor=actor, kind=EventKind.RESOLVED, from_status=from_status, note=note)
     if handoff.created_by_id != actor.pk:
-        notify_user(
-            account_id=handoff.account_id,
+        _tell(
+            handoff,
             recipient_id=handoff.created_by_id,
             kind="handoff_resolved",
-            title=f"{actor.display_name} resolved your {handoff.get_intent_display().lower()}",
-            body=note or handoff.snapshot.get("problem_summary", ""),
-            link=pickup_path(handoff.session_id),
+            lead=f"{actor.display_name} resolved your {handoff.noun}",
+            body=note,
         )
     publish_handoff_event(handoff, "handoff_resolved")
     return handoff

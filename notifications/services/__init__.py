@@ -20,13 +20,14 @@ from notifications.services.sending import (
     delivery_send,
     integration_disable,
 )
-from notifications.titles import escalation_title
+from notifications.titles import escalation_title, handoff_title
 
 __all__ = [
     "deliveries_sweep",
     "delivery_retry",
     "delivery_send",
     "escalation_title",
+    "handoff_title",
     "integration_disable",
     "integration_remove",
     "integration_save",

@@ -15,6 +15,17 @@
   var unseen = 0;
   var flashTimer = null;
   var wasClosed = false;
+  // A page in two groups (an engineer's pickup screen: the account's and the
+  // session's) hears some events twice; both copies carry one event_id.
+  var recentIds = [];
+
+  function seenBefore(id) {
+    if (!id) return false;
+    if (recentIds.indexOf(id) !== -1) return true;
+    recentIds.push(id);
+    if (recentIds.length > 100) recentIds.shift();
+    return false;
+  }
 
   function setDot(state, label) {
     var dot = document.getElementById("live-dot");
@@ -73,6 +84,7 @@
       htmx.trigger(document.body, "baton:reconnected", {});
       return;
     }
+    if (seenBefore(event.event_id)) return;
     if (event.type === "handoff_created" && event.intent === "escalate") flashTitle();
     htmx.trigger(document.body, "baton:" + event.type, event);
     ["session", "handoff"].forEach(function (kind) {

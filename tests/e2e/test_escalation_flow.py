@@ -13,7 +13,7 @@ import time
 import pytest
 
 from handoffs.models import Handoff
-from handoffs.services import handoff_create
+from handoffs.services import handoff_create, handoff_reassign
 from tests.e2e.browser import (
     BrowserLiveServerTestCase,
     context_for,
@@ -223,3 +223,79 @@ class EscalationInTheBrowser(BrowserLiveServerTestCase):
             sara.wait_for_selector(f"#handoff-{handoff.pk}", timeout=5_000)
         finally:
             proxy.stop()
+
+    # 7 --------------------------------------------------------------------
+    def test_open_pages_follow_a_parked_handoff_re_escalated_elsewhere(self):
+        session = make_session(self.alice, problem_summary="Shared drive missing for accounts")
+        handoff_create(
+            actor=self.alice,
+            session_id=session.pk,
+            intent="park",
+            engineer_notes="Parked before lunch",
+        )
+        pickup = f"/sessions/{session.pk}/pickup/"
+        head = ".pickup-facts"
+
+        # Sam opens the parked handoff's pickup screen.
+        sam = self.page_for(self.sam)
+        sam.goto(pickup)
+        sam.wait_for_selector("#live-dot[data-state=live]", timeout=10_000)
+        sam.evaluate("() => { window.__sameDocument = true; }")
+        assert "Parked" in sam.inner_text(head) and "Normal priority" in sam.inner_text(head)
+        assert "No assessment was requested for this parked session" in sam.inner_text(
+            "#assessment"
+        )
+        live_fetches = []
+        sam.on("request", lambda r: "/pickup/live/" in r.url and live_fetches.append(r.url))
+
+        # Alice, in her own browser, re-escalates it from the same screen.
+        alice = self.page_for(self.alice)
+        alice.goto(pickup)
+        alice.select_option("select[name=priority]", "urgent")
+        alice.click("button:has-text('Re-escalate')")
+        alice.wait_for_selector("text=Re-escalated: the team has been told again.")
+
+        # Sam's screen follows without a reload: header, then the assessment.
+        sam.wait_for_selector(f"{head}:has-text('Escalated')", timeout=3_000)
+        assert "Urgent priority" in sam.inner_text(head)
+        assert "Writing the assessment" in sam.inner_text("#assessment")
+        # (Generous: the first assessment of a server process imports the AI client,
+        # and this machine is shared.)
+        sam.wait_for_selector(
+            "#assessment:has-text('A corrupt OST file')", timeout=(MODEL_DELAY + 24) * 1000
+        )
+        assert sam.evaluate("() => window.__sameDocument === true")
+        # Two events (re-escalated, assessment written), two fetches: Sam's page hears
+        # the first in the account's group and the session's, and acts on it once.
+        time.sleep(1)
+        assert len(live_fetches) == 2, live_fetches
+
+        # Vera (a viewer: not in the account's group) reads it; Alice watches her
+        # session page. Sam claims, and while Vera's page is still fetching that, he
+        # hands it to Sid: her page must end on Sid, not on the first answer.
+        handoff = Handoff.objects.get(session=session)
+        vera = self.page_for(self.vera)
+        vera.goto(pickup)
+        vera.wait_for_selector("#live-dot[data-state=live]", timeout=10_000)
+        held = []
+
+        def hold_the_first_fetch(route):
+            if held:
+                route.continue_()
+                return
+            held.append(route.request.url)
+            answer = route.fetch()  # the state as it was when the fetch went out
+            handoff_reassign(actor=self.sam, handoff_id=handoff.pk, to_user_id=self.sid.pk)
+            time.sleep(2)  # the reassignment's event reaches the page meanwhile
+            route.fulfill(response=answer)
+
+        vera.route("**/pickup/live/", hold_the_first_fetch)
+        alice.goto(f"/sessions/{session.pk}/")
+        alice.wait_for_selector(".handoff-panel:has-text('Cancel escalation')", timeout=5_000)
+        alice.wait_for_selector("#live-dot[data-state=live]", timeout=10_000)
+        sam.click(".pickup-actions button:has-text('Claim')")
+        vera.wait_for_selector(f"{head}:has-text('Claimed · Sid Senior')", timeout=8_000)
+        assert held, "the first fetch was not held"
+        alice.wait_for_selector(".handoff-panel:has-text('Claimed by Sid Senior')", timeout=5_000)
+        assert "Handled by Sam Senior, Sid Senior" in vera.inner_text("#handoff-history")
+        screenshot(vera, "pickup-followed-live")

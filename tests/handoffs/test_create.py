@@ -76,20 +76,24 @@ def test_after_commit_publishes_handoff_created_to_the_account(
         for group, e in events
         if e["type"] in ("handoff_created", "notification_created")
     ]
-    assert announced == [
-        (
-            f"account-{alice.account_id}",
-            {
-                "type": "handoff_created",
-                "handoff_id": handoff.pk,
-                "session_id": session.pk,
-                "intent": "escalate",
-                "status": "open",
-                "priority": "normal",
-                "rings_bell": True,
-            },
-        )
+    # The same event, one id, to the account and to the pages open on the session.
+    assert [group for group, _ in announced] == [
+        f"account-{alice.account_id}",
+        f"session-{session.pk}",
     ]
+    (_, to_account), (_, to_session) = announced
+    assert to_account is to_session
+    assert to_account == {
+        "type": "handoff_created",
+        "handoff_id": handoff.pk,
+        "session_id": session.pk,
+        "intent": "escalate",
+        "status": "open",
+        "priority": "normal",
+        "rings_bell": True,
+        "event_id": to_account["event_id"],
+    }
+    assert len(to_account["event_id"]) == 32
     # No private text travels over the socket.
     assert session.problem_summary not in str(events)
 

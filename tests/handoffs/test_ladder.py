@@ -58,3 +58,11 @@ def test_ladder_uses_the_accounts_timeout(escalate, acme, alice, admin, session)
 def test_parks_never_climb_the_ladder(escalate, alice, admin, session):
     handoff = escalate(alice, session, intent="park")
     assert _sweep(handoff.queued_at + timedelta(hours=2))["reminded"] == 0
+
+
+def test_beat_runs_the_ladder_and_the_delivery_sweeper_every_minute(settings):
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["handoffs.tasks.sweep_handoffs"] == 60.0
+    assert schedule["notifications.tasks.sweep_deliveries"] == 60.0

@@ -62,7 +62,10 @@ def test_pending_assessment_shows_the_writing_state(alice, sam, session, client_
     handoff = services.handoff_create(actor=alice, session_id=session.pk, intent="escalate")
     body = client_for(sam).get(reverse("handoffs:pickup", args=[session.pk])).content.decode()
     assert "Writing the assessment" in body
-    assert f"baton:assessment_ready:handoff-{handoff.pk} from:body" in body
+    # It re-fetches with the rest of the screen's live part when the assessment arrives.
+    assert f"baton:assessment_ready:session-{session.pk} from:body" in body
+    assert f'hx-get="/sessions/{session.pk}/pickup/live/"' in body
+    assert f'data-handoff-id="{handoff.pk}"' in body
     # The page's socket asks for this session's group, where assessment_ready goes.
     assert f'ws-connect="/ws/events/?session={session.pk}"' in body
 

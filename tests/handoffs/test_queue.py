@@ -144,3 +144,23 @@ def test_nav_count_is_open_escalations(client_for, acme, alice, sam):
     _bulk_handoffs(acme, alice, 2, intent="park")
     body = client_for(sam).get(reverse("handoffs:queue_count")).content.decode()
     assert ">4</span>" in body
+
+
+def test_queue_filters_by_team(client_for, acme, alice, sam):
+    from tests.factories import make_team
+
+    network = make_team(acme, "Network")
+    bob = make_user(acme, Role.ENGINEER, name="Bob Network", team=network)
+    _bulk_handoffs(acme, alice, 2)
+    _bulk_handoffs(acme, bob, 3)
+    body = client_for(sam).get(reverse("handoffs:queue_list") + f"?team={network.pk}")
+    assert body.content.decode().count('<article class="qcard') == 3
+
+
+def test_queue_shows_50_cards_a_page(client_for, acme, alice, sam):
+    _bulk_handoffs(acme, alice, 51)
+    client = client_for(sam)
+    first = client.get(reverse("handoffs:queue_list")).content.decode()
+    second = client.get(reverse("handoffs:queue_list") + "?page=2").content.decode()
+    assert first.count('<article class="qcard') == 50
+    assert second.count('<article class="qcard') == 1

@@ -95,6 +95,47 @@ def test_reassign_by_claimer_or_admin(escalate, alice, sam, senior2, admin, sess
     assert handoff.claimed_by == sam
 
 
+def _bell(user, kind="handoff_reassigned"):
+    return list(
+        Notification.objects.filter(recipient=user, kind=kind).values_list("title", flat=True)
+    )
+
+
+def test_reassign_tells_the_new_owner_and_the_requester_not_the_actor(
+    escalate, alice, sam, senior2, session
+):
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    services.handoff_reassign(actor=sam, handoff_id=handoff.pk, to_user_id=senior2.pk)
+    about = " · #12345: Outlook is failing to sync email for the whole finance team"
+    assert _bell(senior2) == ["Sam Senior handed you an escalation" + about]
+    assert _bell(alice) == ["Sam Senior handed your escalation to Sara Senior" + about]
+    assert _bell(sam) == []
+    event = handoff.events.get(kind=EventKind.REASSIGNED)
+    assert (event.actor, event.to_user, event.note) == (sam, senior2, "")
+
+
+def test_an_admin_reassigning_also_tells_the_engineer_who_had_it(
+    escalate, alice, sam, senior2, admin, session
+):
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    services.handoff_reassign(actor=admin, handoff_id=handoff.pk, to_user_id=senior2.pk)
+    assert _bell(sam) == [
+        "Adam Admin handed the escalation you had claimed to Sara Senior · #12345: "
+        "Outlook is failing to sync email for the whole finance team"
+    ]
+    assert len(_bell(senior2)) == len(_bell(alice)) == 1
+    assert _bell(admin) == []
+
+
+def test_reassigned_to_the_requester_they_hear_it_once(escalate, alice, sam, admin, session):
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    services.handoff_reassign(actor=admin, handoff_id=handoff.pk, to_user_id=alice.pk)
+    assert [t.split(" · ")[0] for t in _bell(alice)] == ["Adam Admin handed you an escalation"]
+
+
 def test_reassign_refuses_strangers_and_bad_targets(
     escalate, alice, sam, senior2, viewer, charlie, session
 ):
@@ -154,6 +195,22 @@ def test_resolve_closes_handoff_and_session(escalate, alice, sam, session):
         services.handoff_resolve(actor=sam, handoff_id=handoff.pk)
     with pytest.raises(HandoffConflict):
         services.handoff_release(actor=sam, handoff_id=handoff.pk)
+
+
+def test_resolution_rings_the_requester_unless_they_resolved_it(
+    escalate, alice, sam, session, tree_version
+):
+    from tests.factories_sessions import make_session
+
+    handoff = escalate(alice, session)
+    services.handoff_claim(actor=sam, handoff_id=handoff.pk)
+    services.handoff_resolve(actor=sam, handoff_id=handoff.pk, note="Rebuilt the OST")
+    assert [n.body for n in Notification.objects.filter(kind="handoff_resolved")] == [
+        "Rebuilt the OST"
+    ]
+    fixed_myself = escalate(alice, make_session(alice, tree_version=tree_version))
+    services.handoff_resolve(actor=alice, handoff_id=fixed_myself.pk, note="Fixed it myself")
+    assert Notification.objects.filter(kind="handoff_resolved").count() == 1
 
 
 def test_resolve_refused_for_a_non_claimer(escalate, alice, sam, senior2, session):

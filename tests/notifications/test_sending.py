@@ -282,3 +282,37 @@ def test_retry_of_another_accounts_delivery_is_not_found(alice, slack, charlie, 
     other_admin = make_user(globex, Role.ADMIN)
     with pytest.raises(Delivery.DoesNotExist):
         delivery_retry(actor=other_admin, delivery_id=delivery("slack").pk)
+
+
+def test_backoff_is_30_s_doubling_for_6_attempts_and_never_over_an_hour():
+    from notifications.services.sending import backoff_seconds
+
+    assert MAX_ATTEMPTS == 6
+    # Waits after attempts 1-5; the 6th failure gives up.
+    assert [backoff_seconds(n) for n in range(1, MAX_ATTEMPTS)] == [30, 60, 120, 240, 480]
+    assert backoff_seconds(20) == 3600
+
+
+def test_operators_retry_failed_deliveries_from_django_admin_never_sent_ones(
+    client_for, alice, slack, fake_http
+):
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    fake_http.route("/slack", Reply(404, "no_service"))
+    escalate(alice)
+    escalate(alice, event_key="handoff-2-created")
+    failed, sent = Delivery.objects.filter(channel="slack").order_by("pk")
+    Delivery.objects.filter(pk=failed.pk).update(status=DeliveryStatus.FAILED, attempts=3)
+    Delivery.objects.filter(pk=sent.pk).update(status=DeliveryStatus.SENT, attempts=1)
+    operator = make_user(None, is_staff=True, is_superuser=True)
+    response = client_for(operator).post(
+        reverse("admin:notifications_delivery_changelist"),
+        {"action": "retry_deliveries", "_selected_action": [failed.pk, sent.pk]},
+    )
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempts) == (DeliveryStatus.PENDING, 0)
+    assert sent.status == DeliveryStatus.SENT

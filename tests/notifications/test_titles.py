@@ -61,3 +61,17 @@ def test_skin_tone_and_variation_selector_stay_attached():
 
 def test_newlines_in_summary_fold_into_one_line():
     assert title("line one\n\nline   two", ticket="") == "Escalation from Jane: line one line two"
+
+
+def test_handoff_title_adds_ticket_and_summary_to_the_lead():
+    from notifications.titles import handoff_title
+
+    assert (
+        handoff_title(
+            "Sam  Senior picked up your escalation", psa_ticket="#42", problem_summary="VPN down"
+        )
+        == "Sam Senior picked up your escalation · #42: VPN down"
+    )
+    assert handoff_title("Sam resolved your escalation", psa_ticket="", problem_summary="") == (
+        "Sam resolved your escalation"
+    )

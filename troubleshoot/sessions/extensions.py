@@ -26,6 +26,14 @@ def run_session_details_hooks(*, session, actor) -> None:
         hook(session=session, actor=actor)
 
 
+# SESSION_LISTENER_CHECKS: callables `check(user, session_id) -> bool`. The websocket
+# joins a page to its session's event group when the session's own pages would show
+# the session to the user, or when one of these says another app's page does: the
+# pickup screen shows a parked session to the account's engineers, and must hear it
+# re-escalated and its assessment written.
+SESSION_LISTENER_CHECKS: list = []
+
+
 def run_session_close_hooks(*, session, actor, note: str = "") -> None:
     for hook in SESSION_CLOSE_HOOKS:
         hook(session=session, actor=actor, note=note)

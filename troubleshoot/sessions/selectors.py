@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
+from troubleshoot.sessions.extensions import SESSION_LISTENER_CHECKS
 from troubleshoot.sessions.models import Session, SessionStatus, Step, StepKind
 
 # Statuses in which a session is the team's business, not only its owner's.
@@ -39,11 +40,12 @@ def get_session_for_user(user, session_id, *, for_page: bool = True) -> Session:
 
 
 def can_hear_session_events(user, session_id: int) -> bool:
-    """May this user's socket join the session's event group? The session pages' rule."""
+    """May this user's socket join the session's event group? When the session's pages
+    show it to them, or another app's page does (SESSION_LISTENER_CHECKS)."""
     try:
         get_session_for_user(user, session_id, for_page=False)
     except Http404:
-        return False
+        return any(check(user, session_id) for check in SESSION_LISTENER_CHECKS)
     return True
 
 
