@@ -32,10 +32,11 @@ def invitation_create(request):
 
 def _sent_message(invitation: Invitation, verb: str) -> str:
     invitation.refresh_from_db(fields=["sent_at", "send_error"])
-    if invitation.send_error:
+    if invitation.send_error or invitation.sent_at is None:
+        reason = invitation.send_error or "it could not be sent"
         return (
             f"{invitation.display_name} was {verb}, but the email did not leave: "
-            f"{invitation.send_error}. Re-send it when the mail server is back."
+            f"{reason}. Re-send it when the mail server is back."
         )
     return f"{invitation.display_name} was {verb}: an email with their link is on its way."
 

@@ -70,7 +70,11 @@ def _send_after_commit(invitation: Invitation, token: str) -> None:
     # The link is built now, inside the request: in embedded mode its base is the
     # request's own host and port (links.py).
     link = absolute_url(reverse("invitation_accept", args=[token]))
-    transaction.on_commit(functools.partial(send_invitation_email, invitation.pk, link))
+    # robust: an unexpected error is logged, not turned into a 500 after the commit;
+    # the row then shows no sent_at, and the page says so.
+    transaction.on_commit(
+        functools.partial(send_invitation_email, invitation.pk, link), robust=True
+    )
 
 
 def send_invitation_email(invitation_id: int, link: str) -> bool:
