@@ -24,6 +24,14 @@ node_modules/.installed: package.json package-lock.json
 # Without Redis, tasks run in-process; a beat process beside daphne still runs the
 # periodic jobs (delivery sweeper, unclaimed-escalation ladder) against the same
 # database, executing them itself. With REDIS_URL set, run `make worker` and `make beat`.
+# Links in emails and chat posts point where this server listens: while serving a
+# request Baton takes them from the request's own host and port (embedded mode); work
+# outside a request (the beat's reminders) reads BATON_BASE_URL, set here. Production
+# (BATON_ENV=production) must set it itself.
+ifneq ($(BATON_ENV),production)
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+run: export BATON_BASE_URL ?= http://$(LINK_HOST):$(PORT)
+endif
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

@@ -22,6 +22,7 @@ from config.settings.env import (
     env_list,
     fernet_keys,
     require,
+    require_base_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -43,6 +44,9 @@ if PRODUCTION:
             "keys, the first encrypts)",
         ),
     )
+    BATON_BASE_URL = require_base_url(
+        "BATON_BASE_URL", "links in emails, chat posts and PSA notes need Baton's public URL"
+    )
 else:
     SECRET_KEY = env("SECRET_KEY", "embedded-mode-key-not-for-production-use")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -50,10 +54,18 @@ else:
     REDIS_URL = env("REDIS_URL")
     BATON_SECRET_KEYS = fernet_keys("BATON_SECRET_KEYS", env("BATON_SECRET_KEYS"))
 
+    # Outside a request (the beat's reminders); `make run` sets it to where it serves.
+    BATON_BASE_URL = env("BATON_BASE_URL", "http://127.0.0.1:8000")
+
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-# Absolute links in emails, Slack/Teams cards and PSA notes.
-BATON_BASE_URL = env("BATON_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails, Slack/Teams cards, PSA notes and invitations
+# (troubleshoot/accounts/links.py): from BATON_BASE_URL in production, from the
+# request's own scheme, host and port in embedded mode.
+BATON_BASE_URL = BATON_BASE_URL.rstrip("/")
+BATON_LINKS_FROM_REQUEST = env_bool("BATON_LINKS_FROM_REQUEST", not PRODUCTION)
+# How long an invitation link works.
+BATON_INVITATION_DAYS = env_int("BATON_INVITATION_DAYS", 7)
 
 INSTALLED_APPS = [
     "daphne",
@@ -82,7 +94,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "troubleshoot.accounts.links.RequestBaseUrlMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "troubleshoot.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

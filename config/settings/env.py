@@ -69,6 +69,17 @@ def fernet_keys(name: str, value: str) -> list[str]:
     return keys
 
 
+def require_base_url(name: str, why: str) -> str:
+    """A required absolute http(s) URL with a host, e.g. https://baton.example.com."""
+    value = require(name, why).rstrip("/")
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise MissingSetting(f"{name} must be an absolute URL like https://baton.example.com")
+    if parsed.query or parsed.fragment:
+        raise MissingSetting(f"{name} must be a plain URL without ? or # parts")
+    return value
+
+
 def email_settings_from_url(url: str) -> dict:
     """Turn smtp://user:pass@host:587?tls=1 (or smtps:// for implicit TLS) into settings."""
     parsed = urlparse(url)

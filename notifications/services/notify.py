@@ -6,11 +6,12 @@ bell rows and Delivery rows in that transaction and register after-commit work. 
 the caller rolls back, nothing was sent and nothing is left behind.
 """
 
+from datetime import timedelta
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from notifications.models import (
@@ -24,6 +25,7 @@ from notifications.models import (
 )
 from notifications.services.queueing import enqueue_deliveries_on_commit
 from notifications.titles import escalation_title, truncate
+from troubleshoot.accounts.links import absolute_url
 from troubleshoot.live.events import account_group, publish_on_commit, user_group
 from troubleshoot.models import User
 
@@ -44,10 +46,6 @@ def local_path(link: str) -> str:
     return link
 
 
-def absolute_url(path: str) -> str:
-    return f"{settings.BATON_BASE_URL}{path}" if path else settings.BATON_BASE_URL + "/"
-
-
 class Recipient(NamedTuple):
     """What notifying one person needs. Read as plain values: with hundreds of
     engineers in an account, full User and preference rows cost more than the rest of
@@ -57,13 +55,21 @@ class Recipient(NamedTuple):
     email: str
     display_name: str
     email_choice: str
+    time_zone: str  # theirs, else the account's default: emails state times in it
 
 
 def _recipients(users) -> list[Recipient]:
-    rows = users.values_list("pk", "email", "display_name", "notification_preference__email")
+    rows = users.values_list(
+        "pk",
+        "email",
+        "display_name",
+        "notification_preference__email",
+        "time_zone",
+        "account__time_zone",
+    )
     return [
-        Recipient(pk, email, name, choice or EmailPreference.ALL)
-        for pk, email, name, choice in rows
+        Recipient(pk, email, name, choice or EmailPreference.ALL, own_zone or account_zone)
+        for pk, email, name, choice, own_zone, account_zone in rows
     ]
 
 
@@ -184,7 +190,12 @@ def _email_delivery(
         recipient_id=user.pk,
         notification=notification,
         subject=notification.title,
-        payload={**facts, "title": notification.title, "recipient_name": user.display_name},
+        payload={
+            **facts,
+            "title": notification.title,
+            "recipient_name": user.display_name,
+            "time_zone": user.time_zone,
+        },
         dedupe_key=f"{event_key}:email:{user.email}"[:255],
     )
 
@@ -243,6 +254,7 @@ def notify_escalation(
         "psa_ticket": psa_ticket,
         "session_id": session_id,
         "url": absolute_url(link),
+        "at": timezone.now().isoformat(),  # UTC; each email shows it in its reader's zone
     }
     # Two titles at most, built once: with hundreds of recipients, building one per
     # row was a measurable part of the escalation request.
@@ -334,6 +346,8 @@ def notify_unclaimed(
         "session_id": session_id,
         "minutes_waiting": minutes_waiting,
         "url": absolute_url(link),
+        # When it was escalated, to the minute the ladder counts in.
+        "at": (timezone.now() - timedelta(minutes=minutes_waiting)).isoformat(),
     }
     recipients = _recipients(User.objects.members_of(account_id).admins_or_above())
     notifications = _create_notifications(

@@ -25,12 +25,15 @@
     document.body.addEventListener("baton:" + type, function () { refresh({}); });
   });
 
+  // The same words as the server's (troubleshoot/accounts/timezones.py duration_words).
   function humanAge(seconds) {
     var m = Math.floor(seconds / 60);
     if (m < 1) return "waiting under a minute";
     if (m < 60) return "waiting " + m + " min";
     var h = Math.floor(m / 60);
-    return "waiting " + h + " h " + (m % 60) + " min";
+    if (h < 24) return "waiting " + h + " h " + (m % 60) + " min";
+    var d = Math.floor(h / 24);
+    return "waiting " + d + " d" + (h % 24 ? " " + (h % 24) + " h" : "");
   }
 
   function tick() {

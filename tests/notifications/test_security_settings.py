@@ -14,6 +14,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "BATON_SECRET_KEYS": KEY,
+    "BATON_BASE_URL": "https://baton.example",
 }
 
 

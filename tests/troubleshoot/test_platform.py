@@ -52,16 +52,31 @@ def test_production_mode_without_redis_names_it():
     assert "Traceback" not in result.stderr
 
 
+PRODUCTION_ENV = {
+    "BATON_ENV": "production",
+    "SECRET_KEY": "k9#Qz!v2@Lm8$Rt4%Yw6^Pb1&Nc3*Hd5(Jf7)Gs0-Xa_Ue+Io=Ky",
+    "ALLOWED_HOSTS": "baton.example",
+    "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "BATON_BASE_URL": "https://baton.example",
+    "BATON_SECRET_KEYS": "dGhpcnR5LXR3by1ieXRlLWtleS1mb3ItdGhlLXRlc3Q=",
+}
+
+
+def test_production_mode_requires_the_base_url_for_links():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "BATON_BASE_URL"}
+    result = _manage(["check"], **env)
+    assert result.returncode != 0
+    assert "BATON_BASE_URL is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    result = _manage(["check"], **{**env, "BATON_BASE_URL": "baton.example"})
+    assert result.returncode != 0
+    assert "BATON_BASE_URL must be an absolute URL" in result.stderr
+
+
 def test_check_deploy_is_clean_in_production_mode():
-    result = _manage(
-        ["check", "--deploy", "--fail-level", "WARNING"],
-        BATON_ENV="production",
-        SECRET_KEY="k9#Qz!v2@Lm8$Rt4%Yw6^Pb1&Nc3*Hd5(Jf7)Gs0-Xa_Ue+Io=Ky",
-        ALLOWED_HOSTS="baton.example",
-        DATABASE_URL="postgres://u@127.0.0.1:5432/db",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        BATON_SECRET_KEYS="dGhpcnR5LXR3by1ieXRlLWtleS1mb3ItdGhlLXRlc3Q=",
-    )
+    result = _manage(["check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from troubleshoot.accounts.models import Account, Team, User
+from troubleshoot.accounts.models import Account, Invitation, Team, User
 
 
 class TeamInline(admin.TabularInline):
@@ -14,7 +14,7 @@ class TeamInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "unclaimed_timeout_minutes", "created_at"]
+    list_display = ["name", "slug", "time_zone", "unclaimed_timeout_minutes", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TeamInline]
@@ -53,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["display_name", "account", "team", "role"]}),
+        ("Person", {"fields": ["display_name", "account", "team", "role", "time_zone"]}),
         ("Status", {"fields": ["is_active", "deleted_at", "last_login", "date_joined"]}),
         ("Platform", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
     ]
@@ -78,3 +78,21 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         # Operators see soft-deleted users too, so they can restore them.
         return User.all_objects.select_related("account", "team")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only for operators: who was invited where, and what became of it. The link
+    itself is never stored (only its hash), so it cannot be shown or re-used here."""
+
+    list_display = ["email", "account", "role", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["account", "role"]
+    search_fields = ["email", "display_name"]
+    list_select_related = ["account"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -44,6 +44,8 @@ DEMO_ACCOUNTS = [
     ),
 ]
 OPERATOR_EMAIL = "ops@baton.example"
+# Each demo account reads its times in a zone of its own, so the zones show on first run.
+DEMO_ZONES = {"northwind": "America/New_York", "bluebird": "Europe/London"}
 
 
 def demo_email(local: str, domain: str) -> str:
@@ -54,7 +56,9 @@ def demo_email(local: str, domain: str) -> str:
 def seed_people(out) -> list[tuple[Account, str]]:
     """Create the demo accounts, teams and people; answer each account with its domain."""
     for slug, name, domain, team_names, people in DEMO_ACCOUNTS:
-        account, _ = Account.objects.get_or_create(slug=slug, defaults={"name": name})
+        account, _ = Account.objects.get_or_create(
+            slug=slug, defaults={"name": name, "time_zone": DEMO_ZONES[slug]}
+        )
         teams = [Team.objects.get_or_create(account=account, name=t)[0] for t in team_names]
         for local, display, role, team_index in people:
             email = demo_email(local, domain)

@@ -1,5 +1,6 @@
-"""Tenants and people: accounts, teams, roles and the custom user."""
+"""Tenants and people: accounts, teams, roles, the custom user and invitations."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -24,6 +25,9 @@ class Account(models.Model):
     unclaimed_timeout_minutes = models.PositiveIntegerField(
         default=10, help_text="Escalations unclaimed this long re-notify admins and owners."
     )
+    # The zone of people who have not chosen one, and of what is written for the whole
+    # account (PSA notes). A zoneinfo name, checked against zoneinfo's list when set.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -96,6 +100,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.ENGINEER)
+    # A zoneinfo name (e.g. "Europe/Berlin"); blank means the account's default zone.
+    time_zone = models.CharField(max_length=64, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use Django admin.")
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -124,3 +130,76 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        """Neither used nor revoked (an expired one can still be re-sent)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An admin's invitation to join an account: a single-use, time-limited link.
+
+    Only a SHA-256 of the link's token is stored, so a copy of the database (or of
+    Django admin's pages) cannot be used to take over an invitation. The person is
+    created when they accept, with the name, role and team chosen here.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    display_name = models.CharField(max_length=80)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ENGINEER)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, related_name="invitations", null=True, blank=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+        null=True,
+        blank=True,
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Why the last email did not leave (the mail server's answer); cleared on success.
+    send_error = models.CharField(max_length=300, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+        null=True,
+        blank=True,
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address: a second "invite" is a re-send.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def can_be_accepted(self) -> bool:
+        return self.is_open and not self.is_expired

@@ -1,4 +1,4 @@
-"""Writes for accounts, teams and people."""
+"""Writes for accounts, teams and people (invitations: invitations.py)."""
 
 import functools
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from troubleshoot.accounts.models import Account, Role, Team, User
 from troubleshoot.accounts.roles import is_admin_or_above, is_owner
+from troubleshoot.accounts.timezones import DEFAULT_ZONE, clean_zone, is_valid_zone
 
 DEFAULT_TEAM_NAME = "Service Desk"
 
@@ -52,64 +53,41 @@ def _unique_slug(name: str) -> str:
 
 def _check_email_free(email: str) -> str:
     email = email.strip().lower()
-    # all_objects: a soft-deleted user still owns the address.
+    # all_objects: a soft-deleted user still owns the address (an owner may restore them).
     if User.all_objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "A user with this email already exists."})
     return email
 
 
+def check_email_free(email: str) -> str:
+    """The address lower-cased, or ValidationError when a person already has it."""
+    return _check_email_free(email)
+
+
 @transaction.atomic(durable=True)
-def account_signup(*, account_name: str, display_name: str, email: str, password: str) -> User:
+def account_signup(
+    *, account_name: str, display_name: str, email: str, password: str, time_zone: str = ""
+) -> User:
     """Create an account, its first team and its owner.
 
-    Raises ValidationError for a taken email or a weak password.
+    time_zone is the zone the owner's browser reported (ignored when unknown): it
+    becomes the owner's zone and the account's default. Raises ValidationError for a
+    taken email or a weak password.
     """
     email = _check_email_free(email)
-    owner = User(email=email, display_name=display_name.strip())
+    time_zone = clean_zone(time_zone)
+    owner = User(email=email, display_name=display_name.strip(), time_zone=time_zone)
     validate_password(password, user=owner)
-    account = Account.objects.create(name=account_name.strip(), slug=_unique_slug(account_name))
+    account = Account.objects.create(
+        name=account_name.strip(),
+        slug=_unique_slug(account_name),
+        time_zone=time_zone or DEFAULT_ZONE,
+    )
     team = Team.objects.create(account=account, name=DEFAULT_TEAM_NAME)
     owner.account, owner.team, owner.role = account, team, Role.OWNER
     owner.set_password(password)
     owner.save()
     return owner
-
-
-@transaction.atomic(durable=True)
-def member_create(
-    *,
-    actor: User,
-    display_name: str,
-    email: str,
-    role: str,
-    team: Team | None,
-    password: str,
-) -> User:
-    """An admin or owner adds a teammate to their own account.
-
-    Raises PermissionDenied when the actor may not add this role, ValidationError for
-    bad input (taken email, weak password, a team of another account).
-    """
-    if not is_admin_or_above(actor):
-        raise PermissionDenied("Only admins and owners can add teammates.")
-    if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}."})
-    if role == Role.OWNER and not is_owner(actor):
-        raise PermissionDenied("Only an owner can add another owner.")
-    if team is not None and team.account_id != actor.account_id:
-        raise ValidationError({"team": "That team is not in your account."})
-    email = _check_email_free(email)
-    user = User(
-        email=email,
-        display_name=display_name.strip(),
-        account_id=actor.account_id,
-        team=team,
-        role=role,
-    )
-    validate_password(password, user=user)
-    user.set_password(password)
-    user.save()
-    return user
 
 
 @transaction.atomic(durable=True)
@@ -163,6 +141,83 @@ def member_remove(*, actor: User, member: User) -> User:
     member.save(update_fields=["deleted_at", "is_active"])
     _after_commit_access_changed(member.pk)
     return member
+
+
+@transaction.atomic(durable=True)
+def member_restore(*, actor: User, member_id: int) -> User:
+    """An owner brings a removed person back, with the role and team they had.
+
+    Raises PermissionDenied (not an owner), ValidationError when there is no removed
+    person with that id in the actor's account. Their old sessions and history were
+    kept, so everything they did is theirs again.
+    """
+    if not is_owner(actor):
+        raise PermissionDenied("Only an owner can restore a removed person.")
+    member = (
+        User.all_objects.select_for_update()
+        .filter(pk=member_id, account_id=actor.account_id, deleted_at__isnull=False)
+        .first()
+    )
+    if member is None:
+        raise ValidationError("That person is not among this account's removed people.")
+    if (
+        member.team_id
+        and not Team.objects.filter(pk=member.team_id, account_id=actor.account_id).exists()
+    ):
+        member.team = None
+    member.deleted_at = None
+    member.is_active = True
+    member.save(update_fields=["deleted_at", "is_active", "team"])
+    return member
+
+
+@transaction.atomic(durable=True)
+def member_change_team(*, actor: User, member: User, team: Team | None) -> User:
+    """An admin or owner moves a person to another team of the account (or none).
+
+    Raises PermissionDenied, ValidationError (a team of another account).
+    """
+    if not is_admin_or_above(actor) or member.account_id != actor.account_id:
+        raise PermissionDenied("Only admins and owners can change someone's team.")
+    if team is not None and team.account_id != actor.account_id:
+        raise ValidationError({"team": "That team is not in your account."})
+    member.team = team
+    member.save(update_fields=["team"])
+    return member
+
+
+@transaction.atomic(durable=True)
+def profile_update(*, user: User, display_name: str, time_zone: str) -> User:
+    """A person's own name and zone ("" = the account's default).
+
+    Raises ValidationError for an unknown zone or an empty name.
+    """
+    time_zone = time_zone.strip()
+    if time_zone and not is_valid_zone(time_zone):
+        raise ValidationError({"time_zone": f"{time_zone!r} is not a time zone we know."})
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError({"display_name": "Your name cannot be empty."})
+    user.display_name = display_name
+    user.time_zone = time_zone
+    user.save(update_fields=["display_name", "time_zone"])
+    return user
+
+
+@transaction.atomic(durable=True)
+def account_set_time_zone(*, actor: User, time_zone: str) -> Account:
+    """The account's default zone: people without their own, and PSA notes.
+
+    Raises PermissionDenied (below admin), ValidationError (unknown zone).
+    """
+    if not is_admin_or_above(actor):
+        raise PermissionDenied("Only admins and owners can change the account's time zone.")
+    if not is_valid_zone(time_zone):
+        raise ValidationError({"time_zone": f"{time_zone!r} is not a time zone we know."})
+    account = Account.objects.select_for_update().get(pk=actor.account_id)
+    account.time_zone = time_zone
+    account.save(update_fields=["time_zone"])
+    return account
 
 
 @transaction.atomic(durable=True)

@@ -7,6 +7,9 @@ never trusted as Markdown structure: it is flattened onto one line per item.
 
 from datetime import timedelta
 
+from django.utils import timezone
+
+from troubleshoot.accounts.timezones import full_datetime, load_zone
 from troubleshoot.sessions.models import Session, SessionKind, StepKind
 
 CHAT_EXCERPT = 400
@@ -52,12 +55,21 @@ def _steps(session: Session):
     return full, list(full.steps.all())
 
 
-def session_document(session: Session) -> str:
+def session_document(session: Session, *, zone_name: str | None = None) -> str:
     """Problem, client, ticket, approach, steps with outcomes, notes, status, time.
 
-    Two queries at most (none when the steps are already prefetched with authors
-    and nodes, as selectors.sessions.session_with_steps does).
+    Times are in zone_name, or in the reader's zone (the one active for the request)
+    when none is given; the document names its zone, since it is read away from
+    Baton's pages. Two queries at most (none when the steps are already prefetched
+    with authors and nodes, as selectors.sessions.session_with_steps does).
     """
+    if not zone_name:
+        return _document(session)
+    with timezone.override(load_zone(zone_name)):
+        return _document(session)
+
+
+def _document(session: Session) -> str:
     session, steps = _steps(session)
     lines = [f"# {_one_line(session.problem_summary)}", ""]
     if session.client_name:
@@ -69,7 +81,7 @@ def session_document(session: Session) -> str:
     lines.append(f"- **Engineer:** {session.user.display_name}")
     if session.assignee_id:
         lines.append(f"- **Assigned to:** {session.assignee.display_name}")
-    started = session.created_at.strftime("%Y-%m-%d %H:%M UTC")
+    started = full_datetime(session.created_at)
     lines.append(
         f"- **Started:** {started} · **Time spent:** {format_duration(time_spent(session))}"
     )
@@ -109,9 +121,11 @@ def session_document(session: Session) -> str:
 
     events = [s for s in steps if s.kind == StepKind.SYSTEM]
     if events:
-        lines += ["", "## History"]
+        lines += ["", f"## History (times in {timezone.get_current_timezone_name()})"]
         for step in events:
-            lines.append(f"- {step.created_at.strftime('%H:%M')} {_one_line(step.text, 300)}")
+            local = timezone.localtime(step.created_at)
+            when = f"{local.day} {local:%b %H:%M}"
+            lines.append(f"- {when} {_one_line(step.text, 300)}")
 
     if session.resolution_note or session.resolved_at:
         lines += ["", "## Resolution", _one_line(session.resolution_note) or "Resolved."]

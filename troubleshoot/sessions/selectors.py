@@ -106,7 +106,7 @@ def sessions_with_steps():
     """Sessions with everything documentation needs: two queries in all. A queryset,
     so a service can add its row lock (select_for_update(of=("self",)))."""
     return Session.objects.select_related(
-        "user", "assignee", "tree_version__tree", "current_node"
+        "account", "user", "assignee", "tree_version__tree", "current_node"
     ).prefetch_related(
         Prefetch(
             "steps",
@@ -158,7 +158,9 @@ def session_snapshot(session: Session) -> dict:
     """An immutable, JSON-serialisable copy of the session for a handoff.
 
     No query when the session came from `sessions_with_steps()` (its steps are
-    prefetched), else two for the session and its steps.
+    prefetched), else two for the session and its steps. The write-up in it goes to
+    the PSA ticket and to whoever picks it up, so its times are in the account's
+    default zone, named (not in the zone of whoever happened to escalate).
     """
     from troubleshoot.sessions.documentation import session_document
 
@@ -188,5 +190,5 @@ def session_snapshot(session: Session) -> dict:
             }
             for step in full.steps.all()
         ],
-        "documentation": session_document(full),
+        "documentation": session_document(full, zone_name=full.account.time_zone),
     }
