@@ -1,32 +1,23 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
-from troubleshoot.accounts.models import Role, Team
+from troubleshoot.accounts.models import MfaPolicy, Role, Team
 
 MAX_NAME = 80
 
 
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+class SignupExtraForm(forms.Form):
+    """What Baton asks at sign-up beside allauth's email and passwords.
 
-    error_messages = {
-        "invalid_login": "That email and password do not match an active account.",
-        "inactive": "This account is inactive.",
-    }
+    allauth's adapter (troubleshoot/accounts/signin.py) hands these to the
+    account_signup service, which creates the MSP account with its owner.
+    """
 
-
-class SignupForm(forms.Form):
     account_name = forms.CharField(label="Company (your MSP)", max_length=120)
     display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
-    email = forms.EmailField()
-    password = forms.CharField(widget=forms.PasswordInput, min_length=1)
-    password_again = forms.CharField(widget=forms.PasswordInput, label="Password (again)")
+    field_order = ["account_name", "display_name", "email", "password1", "password2"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
-        return data
+    def signup(self, request, user) -> None:
+        """allauth's hook after the user is saved; the service already did the work."""
 
 
 class MemberCreateForm(forms.Form):
@@ -53,3 +44,7 @@ class RoleForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=80)
+
+
+class MfaPolicyForm(forms.Form):
+    mfa_policy = forms.ChoiceField(label="Two-factor authentication", choices=MfaPolicy.choices)

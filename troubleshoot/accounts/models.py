@@ -16,6 +16,12 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
+class MfaPolicy(models.TextChoices):
+    OFF = "off", "Not required"
+    ADMINS = "admins", "Required for admins and owners"
+    EVERYONE = "everyone", "Required for everyone"
+
+
 class Account(models.Model):
     """An MSP: the tenant. Nothing of one account is ever shown to another."""
 
@@ -23,6 +29,20 @@ class Account(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     unclaimed_timeout_minutes = models.PositiveIntegerField(
         default=10, help_text="Escalations unclaimed this long re-notify admins and owners."
+    )
+    mfa_policy = models.CharField(
+        max_length=10,
+        choices=MfaPolicy.choices,
+        default=MfaPolicy.OFF,
+        help_text="Who must sign in with a second factor (people without one enrol first).",
+    )
+    sso_join_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text=(
+            "People of this email domain who sign in with Microsoft and are not yet "
+            "members join this account as viewers. Blank: only invited people."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -1,12 +1,13 @@
 """Writes for accounts, teams and people."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from troubleshoot.accounts.models import Account, Role, Team, User
+from troubleshoot.accounts.models import Account, MfaPolicy, Role, Team, User
 from troubleshoot.accounts.roles import is_admin_or_above, is_owner
 
 DEFAULT_TEAM_NAME = "Service Desk"
@@ -21,8 +22,32 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _check_email_free(email: str) -> str:
+def _release_unverified_signup(email: str) -> None:
+    """Delete a sign-up that never proved it owns `email`, so the address is free.
+
+    Anyone can sign up with any address; until the emailed link is clicked that
+    sign-up cannot log in (verification is mandatory), so its account is empty. It
+    must not stop the address's real owner from being added to their team.
+    """
+    squatter = (
+        User.all_objects.filter(
+            email__iexact=email, role=Role.OWNER, last_login__isnull=True, account__isnull=False
+        )
+        .exclude(emailaddress__verified=True)
+        .select_related("account")
+        .first()
+    )
+    if squatter is None:
+        return
+    if User.all_objects.filter(account_id=squatter.account_id).exclude(pk=squatter.pk).exists():
+        return  # the account has other people: not an abandoned sign-up
+    squatter.account.delete()  # the account, its teams and the squatting user
+
+
+def _check_email_free(email: str, *, release_unverified: bool = False) -> str:
     email = email.strip().lower()
+    if release_unverified:
+        _release_unverified_signup(email)
     # all_objects: a soft-deleted user still owns the address.
     if User.all_objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "A user with this email already exists."})
@@ -69,7 +94,7 @@ def member_create(
         raise PermissionDenied("Only an owner can add another owner.")
     if team is not None and team.account_id != actor.account_id:
         raise ValidationError({"team": "That team is not in your account."})
-    email = _check_email_free(email)
+    email = _check_email_free(email, release_unverified=True)
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -80,6 +105,9 @@ def member_create(
     validate_password(password, user=user)
     user.set_password(password)
     user.save()
+    # Unverified: at their first login Baton emails them a link to confirm the address
+    # (allauth's mandatory verification), so a mistyped address locks nobody in.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     return user
 
 
@@ -137,4 +165,20 @@ def account_update_settings(*, actor: User, unclaimed_timeout_minutes: int) -> A
     account = Account.objects.select_for_update().get(pk=actor.account_id)
     account.unclaimed_timeout_minutes = unclaimed_timeout_minutes
     account.save(update_fields=["unclaimed_timeout_minutes"])
+    return account
+
+
+@transaction.atomic(durable=True)
+def account_set_mfa_policy(*, actor: User, mfa_policy: str) -> Account:
+    """Only an owner decides who must use a second factor.
+
+    People it newly covers who have none are sent to enrol on their next page load.
+    """
+    if not is_owner(actor):
+        raise PermissionDenied("Only an owner can change the two-factor requirement.")
+    if mfa_policy not in MfaPolicy.values:
+        raise ValidationError({"mfa_policy": f"Unknown choice {mfa_policy!r}."})
+    account = Account.objects.select_for_update().get(pk=actor.account_id)
+    account.mfa_policy = mfa_policy
+    account.save(update_fields=["mfa_policy"])
     return account

@@ -1,15 +1,25 @@
-"""Sign-up and the account members page."""
+"""The account members page and the owner's two-factor setting.
 
+Sign-in itself (login, sign-up, password reset, MFA, Microsoft) is django-allauth's,
+wired in urls.py and signin.py.
+"""
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from troubleshoot.accounts import services as account_services
 from troubleshoot.accounts.access import get_member_for_user
-from troubleshoot.accounts.forms import MemberCreateForm, RoleForm, SignupForm, TeamForm
-from troubleshoot.accounts.roles import admin_required, is_admin_or_above, is_owner, member_required
+from troubleshoot.accounts.forms import MemberCreateForm, MfaPolicyForm, RoleForm, TeamForm
+from troubleshoot.accounts.roles import (
+    admin_required,
+    is_admin_or_above,
+    is_owner,
+    member_required,
+    owner_required,
+)
 from troubleshoot.accounts.selectors import members_for_account, teams_for_account
 
 
@@ -19,29 +29,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = account_services.account_signup(
-                account_name=form.cleaned_data["account_name"],
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            login(request, user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
-            messages.success(request, f"Welcome to Baton, {user.get_short_name()}.")
-            return redirect("home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
 
 
 def _members_context(request, **forms):
@@ -54,6 +41,7 @@ def _members_context(request, **forms):
         "role_choices": RoleForm.base_fields["role"].choices,
         "member_form": MemberCreateForm(account_id=account_id),
         "team_form": TeamForm(),
+        "mfa_form": MfaPolicyForm(initial={"mfa_policy": request.user.account.mfa_policy}),
     }
     context.update(forms)
     return context
@@ -91,6 +79,7 @@ def member_add(request):
 
 @admin_required
 @require_POST
+@reauthentication_required  # a role change is sensitive: password or second factor again
 def member_role(request, member_id: int):
     member = get_member_for_user(request.user, member_id)
     form = RoleForm(request.POST)
@@ -135,3 +124,18 @@ def team_add(request):
             return redirect("members")
     context = _members_context(request, team_form=form)
     return render(request, "troubleshoot/members.html", context, status=400)
+
+
+@owner_required
+@require_POST
+@reauthentication_required
+def account_mfa_policy(request):
+    form = MfaPolicyForm(request.POST)
+    if not form.is_valid():
+        context = _members_context(request, mfa_form=form)
+        return render(request, "troubleshoot/members.html", context, status=400)
+    account = account_services.account_set_mfa_policy(
+        actor=request.user, mfa_policy=form.cleaned_data["mfa_policy"]
+    )
+    messages.success(request, f"Two-factor authentication: {account.get_mfa_policy_display()}.")
+    return redirect("members")
