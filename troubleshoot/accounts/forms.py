@@ -46,5 +46,11 @@ class TeamForm(forms.Form):
     name = forms.CharField(max_length=80)
 
 
-class MfaPolicyForm(forms.Form):
+class SignInSettingsForm(forms.Form):
     mfa_policy = forms.ChoiceField(label="Two-factor authentication", choices=MfaPolicy.choices)
+    sso_join_domain = forms.CharField(
+        label="Microsoft sign-in: let people of this email domain join",
+        max_length=253,
+        required=False,
+        help_text="They join as viewers. Blank: only people you add here can sign in.",
+    )

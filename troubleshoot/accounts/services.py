@@ -1,5 +1,7 @@
 """Writes for accounts, teams and people."""
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -168,17 +170,29 @@ def account_update_settings(*, actor: User, unclaimed_timeout_minutes: int) -> A
     return account
 
 
-@transaction.atomic(durable=True)
-def account_set_mfa_policy(*, actor: User, mfa_policy: str) -> Account:
-    """Only an owner decides who must use a second factor.
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
-    People it newly covers who have none are sent to enrol on their next page load.
+
+@transaction.atomic(durable=True)
+def account_set_signin_settings(*, actor: User, mfa_policy: str, sso_join_domain: str) -> Account:
+    """Only an owner decides who must use a second factor and who may join by signing
+    in with Microsoft.
+
+    People the MFA policy newly covers who have no second factor are sent to enrol on
+    their next page load. Raises PermissionDenied for anyone but an owner,
+    ValidationError for an unknown policy, a malformed domain or one another account
+    already lets join.
     """
     if not is_owner(actor):
-        raise PermissionDenied("Only an owner can change the two-factor requirement.")
+        raise PermissionDenied("Only an owner can change how people sign in.")
     if mfa_policy not in MfaPolicy.values:
         raise ValidationError({"mfa_policy": f"Unknown choice {mfa_policy!r}."})
+    domain = sso_join_domain.strip().lower().lstrip("@")
+    if domain and not DOMAIN_RE.match(domain):
+        raise ValidationError({"sso_join_domain": "Enter a domain such as example.com."})
+    if domain and Account.objects.filter(sso_join_domain=domain).exclude(pk=actor.account_id):
+        raise ValidationError({"sso_join_domain": "Another account already uses this domain."})
     account = Account.objects.select_for_update().get(pk=actor.account_id)
-    account.mfa_policy = mfa_policy
-    account.save(update_fields=["mfa_policy"])
+    account.mfa_policy, account.sso_join_domain = mfa_policy, domain
+    account.save(update_fields=["mfa_policy", "sso_join_domain"])
     return account

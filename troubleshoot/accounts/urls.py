@@ -26,5 +26,5 @@ urlpatterns = [
     path("account/members/<int:member_id>/role/", views.member_role, name="member_role"),
     path("account/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("account/teams/add/", views.team_add, name="team_add"),
-    path("account/mfa-policy/", views.account_mfa_policy, name="account_mfa_policy"),
+    path("account/sign-in/", views.account_signin_settings, name="account_signin_settings"),
 ]

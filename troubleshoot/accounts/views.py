@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from troubleshoot.accounts import services as account_services
 from troubleshoot.accounts.access import get_member_for_user
-from troubleshoot.accounts.forms import MemberCreateForm, MfaPolicyForm, RoleForm, TeamForm
+from troubleshoot.accounts.forms import MemberCreateForm, RoleForm, SignInSettingsForm, TeamForm
 from troubleshoot.accounts.roles import (
     admin_required,
     is_admin_or_above,
@@ -41,7 +41,12 @@ def _members_context(request, **forms):
         "role_choices": RoleForm.base_fields["role"].choices,
         "member_form": MemberCreateForm(account_id=account_id),
         "team_form": TeamForm(),
-        "mfa_form": MfaPolicyForm(initial={"mfa_policy": request.user.account.mfa_policy}),
+        "signin_form": SignInSettingsForm(
+            initial={
+                "mfa_policy": request.user.account.mfa_policy,
+                "sso_join_domain": request.user.account.sso_join_domain,
+            }
+        ),
     }
     context.update(forms)
     return context
@@ -129,13 +134,21 @@ def team_add(request):
 @owner_required
 @require_POST
 @reauthentication_required
-def account_mfa_policy(request):
-    form = MfaPolicyForm(request.POST)
-    if not form.is_valid():
-        context = _members_context(request, mfa_form=form)
-        return render(request, "troubleshoot/members.html", context, status=400)
-    account = account_services.account_set_mfa_policy(
-        actor=request.user, mfa_policy=form.cleaned_data["mfa_policy"]
-    )
-    messages.success(request, f"Two-factor authentication: {account.get_mfa_policy_display()}.")
-    return redirect("members")
+def account_signin_settings(request):
+    form = SignInSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            account = account_services.account_set_signin_settings(
+                actor=request.user,
+                mfa_policy=form.cleaned_data["mfa_policy"],
+                sso_join_domain=form.cleaned_data["sso_join_domain"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Two-factor authentication: {account.get_mfa_policy_display()}."
+            )
+            return redirect("members")
+    context = _members_context(request, signin_form=form)
+    return render(request, "troubleshoot/members.html", context, status=400)

@@ -130,7 +130,7 @@ def test_five_wrong_codes_lock_the_second_step_even_for_the_right_code(alice):
 
 
 def _set_policy(owner, policy):
-    return login(Client(), owner).post(reverse("account_mfa_policy"), {"mfa_policy": policy})
+    return login(Client(), owner).post(reverse("account_signin_settings"), {"mfa_policy": policy})
 
 
 @sockets_commit
@@ -159,7 +159,7 @@ def test_admins_only_policy_leaves_engineers_alone(owner, admin, alice):
 
 def test_only_an_owner_sets_the_mfa_policy(owner, admin):
     response = login(Client(), admin).post(
-        reverse("account_mfa_policy"), {"mfa_policy": MfaPolicy.EVERYONE}
+        reverse("account_signin_settings"), {"mfa_policy": MfaPolicy.EVERYONE}
     )
     assert response.status_code == 403
     owner.account.refresh_from_db()
