@@ -50,9 +50,10 @@ class MfaEnrolmentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ENROLMENT_OPEN_PREFIXES) or not mfa_enrolment_pending(
-            request.user
-        ):
+        # The base page reads it: while pending, no live top bar (its socket and bell
+        # would be refused and retried on every enrolment page).
+        request.mfa_enrolment_pending = mfa_enrolment_pending(request.user)
+        if not request.mfa_enrolment_pending or request.path.startswith(ENROLMENT_OPEN_PREFIXES):
             return self.get_response(request)
         target = reverse("mfa_activate_totp")
         if request.headers.get("HX-Request"):
