@@ -277,3 +277,22 @@ def test_a_verified_owner_keeps_their_address(client_for, admin):
     )
     assert response.status_code == 400
     assert Account.objects.filter(pk=other.pk).exists()
+
+
+def test_people_from_before_allauth_log_in_with_their_password_after_the_migration(client, acme):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "troubleshoot.migrations.0004_verified_email_for_existing_people"
+    )
+    # A person as they were before allauth: a password, no EmailAddress row.
+    old = User.objects.create_user("old.timer@acme.test", PASSWORD, display_name="Old", account=acme)
+    assert _login(client, old.email, PASSWORD).status_code == 302
+    assert "_auth_user_id" not in client.session  # without the migration: "verify first"
+    EmailAddress.objects.filter(user=old).delete()
+    migration.add_verified_addresses(apps, None)
+    assert EmailAddress.objects.get(user=old).verified
+    assert _login(client, old.email, PASSWORD).status_code == 302
+    assert int(client.session["_auth_user_id"]) == old.pk
