@@ -288,7 +288,9 @@ def test_people_from_before_allauth_log_in_with_their_password_after_the_migrati
         "troubleshoot.migrations.0004_verified_email_for_existing_people"
     )
     # A person as they were before allauth: a password, no EmailAddress row.
-    old = User.objects.create_user("old.timer@acme.test", PASSWORD, display_name="Old", account=acme)
+    old = User.objects.create_user(
+        "old.timer@acme.test", PASSWORD, display_name="Old", account=acme
+    )
     assert _login(client, old.email, PASSWORD).status_code == 302
     assert "_auth_user_id" not in client.session  # without the migration: "verify first"
     EmailAddress.objects.filter(user=old).delete()
