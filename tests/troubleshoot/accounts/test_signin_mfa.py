@@ -196,3 +196,12 @@ def test_integration_changes_ask_for_the_password_again(admin):
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_security_keys_and_passkeys_are_offered(client, alice):
+    # The WebAuthn ceremony itself needs an authenticator (a browser or a key); here
+    # the pages that start it: adding a key, and passkey login on the login page.
+    assert "Sign in with a passkey" in client.get(reverse("login")).content.decode()
+    page = login(Client(), alice).get(reverse("mfa_add_webauthn"))
+    assert page.status_code == 200
+    assert "publicKey" in page.content.decode() or "credential" in page.content.decode()
