@@ -5,6 +5,7 @@ viewer Vic. Account B (globex): engineer Charlie, who must never see A's things.
 """
 
 import os
+import time
 
 import pytest
 from django.db import connection
@@ -58,8 +59,20 @@ def charlie(globex):
     return make_user(globex, Role.ENGINEER, name="Charlie Other")
 
 
-def login(client, user):
-    client.force_login(user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
+BACKEND = "troubleshoot.accounts.auth_backends.EmailBackend"
+
+
+def login(client, user, *, recently_reauthenticated: bool = True):
+    """Log the client in; by default as if the password was just typed again, so
+    views behind allauth's re-authentication (role changes, integrations) answer."""
+    client.force_login(user, backend=BACKEND)
+    if recently_reauthenticated:
+        session = client.session
+        session["account_authentication_methods"] = [
+            {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+        ]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
     return client
 
 

@@ -2,6 +2,8 @@
 
 import itertools
 
+from allauth.account.models import EmailAddress
+
 from troubleshoot.models import Account, Role, Team, User
 
 PASSWORD = "correct-horse-battery"
@@ -28,7 +30,7 @@ def make_user(
     **extra,
 ) -> User:
     n = next(_seq)
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email or f"user{n}@example.test",
         PASSWORD,
         display_name=name or f"User {n}",
@@ -37,3 +39,6 @@ def make_user(
         role=role,
         **extra,
     )
+    # A person who has confirmed their address, as everyone who logs in has.
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user

@@ -7,6 +7,7 @@ from troubleshoot.accounts.models import (  # noqa: F401
     Account,
     AllUsersManager,
     Invitation,
+    MfaPolicy,
     Role,
     Team,
     User,

@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "channels",
+    # Sign-in: accounts, email verification, rate limits, MFA and OpenID Connect.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "troubleshoot",
     "notifications",
     "handoffs",
@@ -97,7 +103,10 @@ MIDDLEWARE = [
     "troubleshoot.accounts.links.RequestBaseUrlMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "troubleshoot.accounts.middleware.TimeZoneMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: people an owner requires MFA of enrol before anything else.
+    "troubleshoot.accounts.mfa_policy.MfaEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -231,10 +240,94 @@ CELERY_BEAT_SCHEDULE["handoffs-sweep"] = {"task": "handoffs.tasks.sweep_handoffs
 
 # --- Auth -----------------------------------------------------------------
 AUTH_USER_MODEL = "troubleshoot.User"
+# One backend, kept at the path existing sessions name (_auth_user_backend): it is
+# allauth's backend (email login, used by its login, reset and MFA flows) plus Baton's
+# soft-delete check.
 AUTHENTICATION_BACKENDS = ["troubleshoot.accounts.auth_backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_ADAPTER = "troubleshoot.accounts.signin.BatonAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "troubleshoot.accounts.forms.SignupExtraForm"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# A sign-up or a changed address counts once its owner clicks the emailed link; login
+# answers and sign-up never tell whether an address has an account.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Baton] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the login form
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("BATON_REAUTH_SECONDS", 300)
+# Password reset links are single-use (the token includes the password hash and the
+# last login) and expire after PASSWORD_RESET_TIMEOUT seconds.
+PASSWORD_RESET_TIMEOUT = env_int("BATON_PASSWORD_RESET_SECONDS", 3600)
+# Every limit lives in the cache (Redis in production, so every process shares it).
+# Attempts are counted before the password is checked, under a cache lock, so
+# concurrent guesses cannot slip past the limit, and the hashing work anonymous
+# traffic can cause stays bounded per address and per client.
+ACCOUNT_RATE_LIMITS = {
+    "login": env("BATON_RATE_LOGIN", "30/m/ip"),
+    "login_failed": env("BATON_RATE_LOGIN_FAILED", "20/5m/ip,5/5m/key"),
+    "signup": env("BATON_RATE_SIGNUP", "10/10m/ip"),
+    "reset_password": env("BATON_RATE_RESET_PASSWORD", "10/10m/ip,3/10m/key"),
+    "reset_password_from_key": "20/m/ip",
+}
+# Behind a reverse proxy the client's address comes from X-Forwarded-For: set how many
+# proxies in front of Baton append to it (0: use the socket's address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("BATON_TRUSTED_PROXY_COUNT", 0)
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Baton"
+MFA_TOTP_TOLERANCE = 1  # one 30 s step either way, for phone clocks a little off
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Security keys need https, except on localhost (embedded mode, the browser suite).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+
+SOCIALACCOUNT_ADAPTER = "troubleshoot.accounts.microsoft.MicrosoftSignInAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # Baton matches invited people itself
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Sign in with Microsoft (Entra ID, OpenID Connect), per deployment. The tenant is your
+# directory's ID: the ID token's issuer must match it.
+BATON_MICROSOFT_CLIENT_ID = env("BATON_MICROSOFT_CLIENT_ID")
+BATON_MICROSOFT_TENANT = env("BATON_MICROSOFT_TENANT")
+# Tests point the discovery URL at a local fake provider.
+BATON_MICROSOFT_SERVER_URL = env(
+    "BATON_MICROSOFT_SERVER_URL",
+    f"https://login.microsoftonline.com/{BATON_MICROSOFT_TENANT}/v2.0"
+    if BATON_MICROSOFT_TENANT
+    else "",
+)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "microsoft",
+                    "name": "Microsoft",
+                    "client_id": BATON_MICROSOFT_CLIENT_ID,
+                    "secret": env("BATON_MICROSOFT_CLIENT_SECRET"),
+                    "settings": {
+                        "server_url": BATON_MICROSOFT_SERVER_URL,
+                        "scope": ["openid", "profile", "email"],
+                    },
+                }
+            ]
+            if BATON_MICROSOFT_CLIENT_ID and BATON_MICROSOFT_SERVER_URL
+            else []
+        ),
+    }
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -1,5 +1,6 @@
 """Account settings for admins: Slack, Teams, PSA, unclaimed timeout, "Send test"."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -66,6 +67,7 @@ def integrations(request):
 
 @admin_required
 @require_POST
+@reauthentication_required  # integration secrets: password or second factor again
 def integration_save(request, slot: str):
     _slot_or_404(slot)
     if slot == "psa":
@@ -106,6 +108,7 @@ def integration_test(request, slot: str):
 
 @admin_required
 @require_POST
+@reauthentication_required  # integration secrets: password or second factor again
 def integration_remove(request, slot: str):
     _slot_or_404(slot)
     if services.integration_remove(actor=request.user, slot=slot):

@@ -14,6 +14,8 @@ def behind_a_tls_proxy(settings):
     settings.BATON_TRUSTED_PROXIES = ["10.0.0.0/8", "2001:db8::1"]
 
 
+# The login page it lands on lists allauth's sign-in providers, a database read.
+@pytest.mark.django_db
 @pytest.mark.parametrize("peer", [PROXY, "2001:db8::1"])
 def test_the_scheme_a_trusted_proxy_forwards_is_believed(behind_a_tls_proxy, peer):
     response = Client(REMOTE_ADDR=peer).get("/login/", HTTP_X_FORWARDED_PROTO="https")

@@ -23,6 +23,7 @@ INLINE = [
 ]
 
 
+@pytest.mark.django_db  # the login page lists allauth's sign-in providers
 def test_every_page_gets_a_policy_without_inline_script_or_eval(client):
     response = client.get("/login/")
     policy = response["Content-Security-Policy"]

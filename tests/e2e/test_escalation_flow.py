@@ -99,7 +99,7 @@ class EscalationInTheBrowser(BrowserLiveServerTestCase):
         # 1. Alice logs in, starts a session from the tree, walks three steps.
         alice = self.page_for()
         alice.goto("/login/")
-        alice.fill("input[name=username]", self.alice.email)
+        alice.fill("input[name=login]", self.alice.email)
         alice.fill("input[name=password]", PASSWORD)
         alice.click("button[type=submit]")
         alice.wait_for_url(f"{self.live_server_url}/**")

@@ -1,25 +1,33 @@
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 
 User = get_user_model()
 
 
-class EmailBackend(ModelBackend):
-    """Email login; inactive and soft-deleted users can neither log in nor stay logged in."""
+class EmailBackend(AuthenticationBackend):
+    """Email login through allauth's backend; inactive and soft-deleted users can neither
+    log in nor stay logged in.
 
-    def authenticate(self, request, username=None, password=None, email=None, **kwargs):
-        return super().authenticate(
-            request, username=(email or username or "").strip().lower(), password=password
-        )
+    Its dotted path is what existing sessions store as their login backend, so it stays
+    here: sessions from before allauth keep working.
+    """
 
-    def get_user(self, user_id):
-        # The account comes in the same query: every page reads its name, and the
-        # time zone middleware its default zone.
-        try:
-            user = User._default_manager.select_related("account").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+    def authenticate(self, request, **credentials):
+        for field in ("email", "username"):
+            if credentials.get(field):
+                credentials[field] = credentials[field].strip().lower()
+        return super().authenticate(request, **credentials)
 
     def user_can_authenticate(self, user) -> bool:
         return super().user_can_authenticate(user) and user.deleted_at is None
+
+    def get_user(self, user_id):
+        # The account comes with the user in one query: every request asks for its
+        # MFA policy (mfa_policy.MfaEnrolmentMiddleware) and default time zone (the time
+        # zone middleware), and most pages show its name.
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("account").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

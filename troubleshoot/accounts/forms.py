@@ -1,19 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
-from troubleshoot.accounts.models import Role, Team
+from troubleshoot.accounts.models import MfaPolicy, Role, Team
 from troubleshoot.accounts.timezones import zone_choices
 
 MAX_NAME = 80
-
-
-class LoginForm(AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
-
-    error_messages = {
-        "invalid_login": "That email and password do not match an active account.",
-        "inactive": "This account is inactive.",
-    }
 
 
 def browser_time_zone_field() -> forms.CharField:
@@ -26,19 +16,20 @@ def browser_time_zone_field() -> forms.CharField:
     )
 
 
-class SignupForm(forms.Form):
+class SignupExtraForm(forms.Form):
+    """What Baton asks at sign-up beside allauth's email and passwords.
+
+    allauth's adapter (troubleshoot/accounts/signin.py) hands these to the
+    account_signup service, which creates the MSP account with its owner.
+    """
+
     account_name = forms.CharField(label="Company (your MSP)", max_length=120)
     display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
-    email = forms.EmailField()
-    password = forms.CharField(widget=forms.PasswordInput, min_length=1)
-    password_again = forms.CharField(widget=forms.PasswordInput, label="Password (again)")
+    field_order = ["account_name", "display_name", "email", "password1", "password2"]
     time_zone = browser_time_zone_field()
 
-    def clean(self):
-        data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", "The two passwords differ.")
-        return data
+    def signup(self, request, user) -> None:
+        """allauth's hook after the user is saved; the service already did the work."""
 
 
 class InvitationForm(forms.Form):
@@ -105,3 +96,13 @@ class RoleForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=80)
+
+
+class SignInSettingsForm(forms.Form):
+    mfa_policy = forms.ChoiceField(label="Two-factor authentication", choices=MfaPolicy.choices)
+    sso_join_domain = forms.CharField(
+        label="Microsoft sign-in: let people of this email domain join",
+        max_length=253,
+        required=False,
+        help_text="They join as viewers. Blank: only people you add here can sign in.",
+    )

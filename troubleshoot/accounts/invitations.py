@@ -16,6 +16,7 @@ import secrets
 import smtplib
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,7 +125,8 @@ def invitation_create(
     _check_may_invite(actor, role)
     if team is not None and team.account_id != actor.account_id:
         raise ValidationError({"team": "That team is not in your account."})
-    email = check_email_free(email)
+    # A sign-up that never proved this address must not block its real owner.
+    email = check_email_free(email, release_unverified=True)
     if Invitation.objects.open().filter(email__iexact=email).exists():
         raise ValidationError(
             {"email": "This address already has an open invitation; re-send that one."}
@@ -231,7 +233,7 @@ def invitation_accept(*, token: str, display_name: str, password: str, time_zone
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.can_be_accepted:
         invitation_for_token(token)  # raises with the reason
-    email = check_email_free(invitation.email)
+    email = check_email_free(invitation.email, release_unverified=True)
     team = invitation.team if invitation.team_id else None
     if team is not None and team.account_id != invitation.account_id:
         team = None
@@ -246,6 +248,8 @@ def invitation_accept(*, token: str, display_name: str, password: str, time_zone
     validate_password(password, user=user)
     user.set_password(password)
     user.save()
+    # The emailed link proved the address: no second verification mail at first login.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     invitation.used_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["used_at", "user"])

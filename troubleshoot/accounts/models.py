@@ -17,6 +17,12 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.VIEWER: 0, Role.ENGINEER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
+class MfaPolicy(models.TextChoices):
+    OFF = "off", "Not required"
+    ADMINS = "admins", "Required for admins and owners"
+    EVERYONE = "everyone", "Required for everyone"
+
+
 class Account(models.Model):
     """An MSP: the tenant. Nothing of one account is ever shown to another."""
 
@@ -28,6 +34,20 @@ class Account(models.Model):
     # The zone of people who have not chosen one, and of what is written for the whole
     # account (PSA notes). A zoneinfo name, checked against zoneinfo's list when set.
     time_zone = models.CharField(max_length=64, default="UTC")
+    mfa_policy = models.CharField(
+        max_length=10,
+        choices=MfaPolicy.choices,
+        default=MfaPolicy.OFF,
+        help_text="Who must sign in with a second factor (people without one enrol first).",
+    )
+    sso_join_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        help_text=(
+            "People of this email domain who sign in with Microsoft and are not yet "
+            "members join this account as viewers. Blank: only invited people."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

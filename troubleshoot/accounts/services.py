@@ -1,6 +1,7 @@
 """Writes for accounts, teams and people (invitations: invitations.py)."""
 
 import functools
+import re
 from collections.abc import Callable
 
 from django.contrib.auth.password_validation import validate_password
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from troubleshoot.accounts.models import Account, Role, Team, User
+from troubleshoot.accounts.models import Account, MfaPolicy, Role, Team, User
 from troubleshoot.accounts.roles import is_admin_or_above, is_owner
 from troubleshoot.accounts.timezones import DEFAULT_ZONE, clean_zone, is_valid_zone
 
@@ -51,17 +52,42 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _check_email_free(email: str) -> str:
+def _release_unverified_signup(email: str) -> None:
+    """Delete a sign-up that never proved it owns `email`, so the address is free.
+
+    Anyone can sign up with any address; until the emailed link is clicked that
+    sign-up cannot log in (verification is mandatory), so its account is empty. It
+    must not stop the address's real owner from being added to their team.
+    """
+    squatter = (
+        User.all_objects.filter(
+            email__iexact=email, role=Role.OWNER, last_login__isnull=True, account__isnull=False
+        )
+        .exclude(emailaddress__verified=True)
+        .select_related("account")
+        .first()
+    )
+    if squatter is None:
+        return
+    if User.all_objects.filter(account_id=squatter.account_id).exclude(pk=squatter.pk).exists():
+        return  # the account has other people: not an abandoned sign-up
+    squatter.account.delete()  # the account, its teams and the squatting user
+
+
+def _check_email_free(email: str, *, release_unverified: bool = False) -> str:
     email = email.strip().lower()
+    if release_unverified:
+        _release_unverified_signup(email)
     # all_objects: a soft-deleted user still owns the address (an owner may restore them).
     if User.all_objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "A user with this email already exists."})
     return email
 
 
-def check_email_free(email: str) -> str:
-    """The address lower-cased, or ValidationError when a person already has it."""
-    return _check_email_free(email)
+def check_email_free(email: str, *, release_unverified: bool = False) -> str:
+    """The address lower-cased, or ValidationError when a person already has it.
+    release_unverified: first free it from a sign-up that never proved the address."""
+    return _check_email_free(email, release_unverified=release_unverified)
 
 
 @transaction.atomic(durable=True)
@@ -241,4 +267,32 @@ def account_update_settings(*, actor: User, unclaimed_timeout_minutes: int) -> A
     account = Account.objects.select_for_update().get(pk=actor.account_id)
     account.unclaimed_timeout_minutes = unclaimed_timeout_minutes
     account.save(update_fields=["unclaimed_timeout_minutes"])
+    return account
+
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+@transaction.atomic(durable=True)
+def account_set_signin_settings(*, actor: User, mfa_policy: str, sso_join_domain: str) -> Account:
+    """Only an owner decides who must use a second factor and who may join by signing
+    in with Microsoft.
+
+    People the MFA policy newly covers who have no second factor are sent to enrol on
+    their next page load. Raises PermissionDenied for anyone but an owner,
+    ValidationError for an unknown policy, a malformed domain or one another account
+    already lets join.
+    """
+    if not is_owner(actor):
+        raise PermissionDenied("Only an owner can change how people sign in.")
+    if mfa_policy not in MfaPolicy.values:
+        raise ValidationError({"mfa_policy": f"Unknown choice {mfa_policy!r}."})
+    domain = sso_join_domain.strip().lower().lstrip("@")
+    if domain and not DOMAIN_RE.match(domain):
+        raise ValidationError({"sso_join_domain": "Enter a domain such as example.com."})
+    if domain and Account.objects.filter(sso_join_domain=domain).exclude(pk=actor.account_id):
+        raise ValidationError({"sso_join_domain": "Another account already uses this domain."})
+    account = Account.objects.select_for_update().get(pk=actor.account_id)
+    account.mfa_policy, account.sso_join_domain = mfa_policy, domain
+    account.save(update_fields=["mfa_policy", "sso_join_domain"])
     return account

@@ -1,28 +1,24 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.urls import path
+from django.views.generic import TemplateView
 
 from troubleshoot.accounts import invitation_views, views
-from troubleshoot.accounts.forms import LoginForm
 
-# Sign-in and people pages sit at the top level (no namespace): login, members, ...
+# Sign-in pages sit at the top level (no namespace), as before allauth: /login/,
+# /logout/, /signup/, /password/ are allauth's views under Baton's names; the rest of
+# allauth (reset, email, MFA, Microsoft) lives under /accounts/ (config/urls.py).
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", views.signup, name="signup"),
+    path("login/", allauth_views.LoginView.as_view(), name="login"),
+    path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", allauth_views.SignupView.as_view(), name="signup"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(success_url="/password/done/"),
+        allauth_views.PasswordChangeView.as_view(success_url="/password/done/"),
         name="password_change",
     ),
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        TemplateView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
     path("account/members/", views.members, name="members"),
@@ -46,4 +42,5 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
+    path("account/sign-in/", views.account_signin_settings, name="account_signin_settings"),
 ]

@@ -1,8 +1,12 @@
-"""Sign-up, the account members page and your profile (invitations: invitation_views.py)."""
+"""The account members page, the owner's sign-in settings and your profile.
 
+Sign-in itself (login, sign-up, password reset, MFA, Microsoft) is django-allauth's,
+wired in urls.py and signin.py; invitations are in invitation_views.py.
+"""
+
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +19,7 @@ from troubleshoot.accounts.forms import (
     MemberTeamForm,
     ProfileForm,
     RoleForm,
-    SignupForm,
+    SignInSettingsForm,
     TeamForm,
 )
 from troubleshoot.accounts.roles import (
@@ -41,30 +45,6 @@ def apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = account_services.account_signup(
-                account_name=form.cleaned_data["account_name"],
-                display_name=form.cleaned_data["display_name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password"],
-                time_zone=form.cleaned_data["time_zone"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            login(request, user, backend="troubleshoot.accounts.auth_backends.EmailBackend")
-            messages.success(request, f"Welcome to Baton, {user.get_short_name()}.")
-            return redirect("home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
-
-
 def _members_context(request, **forms):
     account_id = request.user.account_id
     can_manage = is_admin_or_above(request.user)
@@ -79,6 +59,12 @@ def _members_context(request, **forms):
         "invitation_form": InvitationForm(account_id=account_id),
         "team_form": TeamForm(),
         "invitation_days": settings.BATON_INVITATION_DAYS,
+        "signin_form": SignInSettingsForm(
+            initial={
+                "mfa_policy": request.user.account.mfa_policy,
+                "sso_join_domain": request.user.account.sso_join_domain,
+            }
+        ),
         "time_zone_form": AccountTimeZoneForm(
             initial={"time_zone": request.user.account.time_zone}
         ),
@@ -100,6 +86,7 @@ def members(request):
 
 @admin_required
 @require_POST
+@reauthentication_required  # a role change is sensitive: password or second factor again
 def member_role(request, member_id: int):
     member = get_member_for_user(request.user, member_id)
     form = RoleForm(request.POST)
@@ -207,3 +194,25 @@ def profile(request):
             return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "troubleshoot/profile.html", {"form": form}, status=status)
+
+
+@owner_required
+@require_POST
+@reauthentication_required
+def account_signin_settings(request):
+    form = SignInSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            account = account_services.account_set_signin_settings(
+                actor=request.user,
+                mfa_policy=form.cleaned_data["mfa_policy"],
+                sso_join_domain=form.cleaned_data["sso_join_domain"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Two-factor authentication: {account.get_mfa_policy_display()}."
+            )
+            return redirect("members")
+    return render_members(request, status=400, signin_form=form)

@@ -24,6 +24,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils.crypto import constant_time_compare
 
+from troubleshoot.accounts.mfa_policy import mfa_enrolment_pending
+
 
 @database_sync_to_async
 def user_for_session_key(session_key: str):
@@ -32,7 +34,10 @@ def user_for_session_key(session_key: str):
     The checks of Django's `auth.get_user` (backend, user, session hash against the
     SECRET_KEY and its fallbacks), but read-only: a socket cannot set a cookie, so
     where `get_user` would flush the session or cycle its key, this only answers
-    anonymous and leaves the session to the next page load.
+    anonymous and leaves the session to the next page load. A login still waiting
+    for its second factor has no user in the session yet (allauth logs in only after
+    every stage), so it is anonymous here too; so is someone whose account requires a
+    second factor they have not added.
     """
     session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     try:
@@ -49,6 +54,8 @@ def user_for_session_key(session_key: str):
     valid = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
     if not any(constant_time_compare(stored, expected) for expected in valid):
         return AnonymousUser()  # password changed since, or signed with a retired key
+    if mfa_enrolment_pending(user):
+        return AnonymousUser()  # must add a second factor before using Baton
     return user
 
 

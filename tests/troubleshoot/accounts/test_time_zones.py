@@ -27,8 +27,8 @@ def _signup(client, **extra):
         "account_name": "Harbor Tech",
         "display_name": "Hana Harbor",
         "email": "hana@harbor.example",
-        "password": "a-long-pass-phrase",
-        "password_again": "a-long-pass-phrase",
+        "password1": "a-long-pass-phrase",
+        "password2": "a-long-pass-phrase",
     }
     return client.post(reverse("signup"), {**data, **extra})
 
