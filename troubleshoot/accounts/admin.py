@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from troubleshoot.accounts.models import Account, Team, User
+from troubleshoot.accounts.models import Account, ApiToken, Team, User
 
 
 class TeamInline(admin.TabularInline):
@@ -78,3 +78,17 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request):
         # Operators see soft-deleted users too, so they can restore them.
         return User.all_objects.select_related("account", "team")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only for operators: whose token, which account, its state. Never its value
+    (Baton does not have it); revoke from the person's profile page."""
+
+    list_display = ["name", "user", "account", "prefix", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["account"]
+    search_fields = ["name", "user__email", "prefix"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from troubleshoot.accounts import views
+from troubleshoot.accounts import token_views, views
 from troubleshoot.accounts.forms import LoginForm
 
 # Sign-in and people pages sit at the top level (no namespace): login, members, ...
@@ -30,4 +30,7 @@ urlpatterns = [
     path("account/members/<int:member_id>/role/", views.member_role, name="member_role"),
     path("account/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
     path("account/teams/add/", views.team_add, name="team_add"),
+    path("profile/", token_views.profile, name="profile"),
+    path("profile/tokens/", token_views.token_create, name="token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]
