@@ -9,6 +9,8 @@ from troubleshoot.accounts.api.views import MeView
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("troubleshoot.sessions.api.urls")),
+    path("", include("handoffs.api.urls")),
 ]
 
 urlpatterns = [

@@ -247,6 +247,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SessionStatusEnum": "troubleshoot.sessions.models.SessionStatus",
+        "SessionKindEnum": "troubleshoot.sessions.models.SessionKind",
+        "StepKindEnum": "troubleshoot.sessions.models.StepKind",
+        "NodeKindEnum": "troubleshoot.trees.models.NodeKind",
+        "HandoffStatusEnum": "handoffs.models.HandoffStatus",
+        "HandoffEventKindEnum": "handoffs.models.EventKind",
+    },
 }
 
 # --- Email ----------------------------------------------------------------

@@ -9,7 +9,7 @@ so this module, at the bottom, imports none of them.
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -38,4 +38,27 @@ def api_exception_handler(exc, context):
             return Response(body, status=code)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, serializers.ValidationError) and response is not None:
+        response.data = _serializer_errors_body(response.data)
+    return response
+
+
+def _first_message(errors) -> str:
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            message = _first_message(value)
+            if message:
+                return message if field == "non_field_errors" else f"{field}: {message}"
+        return ""
+    if isinstance(errors, list):
+        return next((m for m in (_first_message(e) for e in errors) if m), "")
+    return str(errors)
+
+
+def _serializer_errors_body(errors) -> dict:
+    """DRF's {"field": ["message"]} as {"detail": "field: message", "errors": {...}}."""
+    body = {"detail": _first_message(errors) or "The request is not valid."}
+    if isinstance(errors, dict):
+        body["errors"] = errors
+    return body
