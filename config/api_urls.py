@@ -9,7 +9,9 @@ from troubleshoot.accounts.api.views import MeView
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("troubleshoot.trees.api.urls")),
     path("", include("troubleshoot.sessions.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("handoffs.api.urls")),
 ]
 

@@ -35,6 +35,12 @@ def notifications_page_for_user(user, page_number):
     return paginator.get_page(page_number)
 
 
+def notifications_for_user(user, *, unread_only: bool = False):
+    """The user's bell, newest first (id breaks ties: stable pages)."""
+    mine = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    return mine.filter(read_at__isnull=True) if unread_only else mine
+
+
 def get_notification_for_user(user, notification_id) -> Notification:
     """Someone else's notification is a 404: ids reveal nothing."""
     return get_object_or_404(Notification, pk=notification_id, recipient_id=user.pk)
