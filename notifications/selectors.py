@@ -76,3 +76,15 @@ def delivery_counts_for_account(account_id: int) -> dict[str, int]:
     counts = dict.fromkeys(DeliveryStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def webhooks_for_account(account_id: int):
+    from notifications.models import Webhook
+
+    return Webhook.objects.filter(account_id=account_id).order_by("created_at", "id")
+
+
+def get_webhook_for_account(account_id: int, webhook_id):
+    from notifications.models import Webhook
+
+    return get_object_or_404(Webhook, pk=webhook_id, account_id=account_id)

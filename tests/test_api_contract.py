@@ -23,7 +23,8 @@ from rest_framework.test import APIClient
 
 from handoffs import services as handoff_services
 from handoffs.models import Handoff
-from notifications.models import Notification
+from notifications.models import Notification, Webhook
+from notifications.services import webhook_create
 from tests.factories import make_user
 from tests.factories_sessions import make_session, make_tree
 from troubleshoot.models import ApiToken, Node, Option, Role, Session, Tree
@@ -90,6 +91,10 @@ def world(acme, globex, owner, admin, alice, sam, viewer, django_capture_on_comm
             actor=alice, session_id=session.pk, intent="escalate", engineer_notes=MARKER
         )
     private = make_session(sam, tree_version=version, problem_summary=f"Private {MARKER}")
+    # After the escalation, so nothing tries to call it.
+    webhook = webhook_create(
+        actor=admin, url=f"https://hooks.example.test/{MARKER}", events=["handoff.claimed"]
+    )
     bob = make_user(globex, Role.OWNER, name="Bob Globex")
     ids = {
         "tree_id": version.tree_id,
@@ -100,6 +105,7 @@ def world(acme, globex, owner, admin, alice, sam, viewer, django_capture_on_comm
         "notification_id": Notification.objects.filter(recipient=owner).first().pk,
         "step_id": step.pk,
         "private_session_id": private.pk,
+        "webhook_id": webhook.pk,
     }
     option = Option.objects.filter(node__version=draft).first()
     ids["option_id"] = option.pk
@@ -137,6 +143,7 @@ def _state_of(account) -> list:
         *Handoff.objects.filter(account=account),
         *Notification.objects.filter(account=account),
         *ApiToken.objects.filter(account=account),
+        *Webhook.objects.filter(account=account),
     ]
     state = []
     for row in rows:
