@@ -115,7 +115,8 @@ def api_for(db):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """The API's rate limit counts in the cache; each test starts with none counted."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    caches[settings.BATON_API_THROTTLE_CACHE].clear()
     yield

@@ -231,6 +231,7 @@ REST_FRAMEWORK = {
 }
 # Requests per token (per person for the browser) and period: 429 with Retry-After past it.
 BATON_API_RATE = env("BATON_API_RATE", "120/min")
+BATON_API_THROTTLE_CACHE = "default"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Baton API",
     "DESCRIPTION": (

@@ -5,7 +5,7 @@ the same suite covers both modes (CI sets them, a laptop may not).
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,6 +15,10 @@ BATON_TASKS_IN_THREAD = False  # effects visible when the request returns
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 ANTHROPIC_API_KEY = ""
+# The API's rate-limit counts in a cache of this process only, emptied before each test
+# (tests/conftest.py), so one test's requests never count against another's.
+CACHES = {**CACHES, "api-throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+BATON_API_THROTTLE_CACHE = "api-throttle"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -2,10 +2,13 @@
 with 429 and `Retry-After` (seconds) by DRF when exceeded.
 
 The rate is read from settings on every request (BATON_API_RATE, e.g. "120/min"), so
-tests and deployments can change it without re-importing DRF's settings.
+tests and deployments can change it without re-importing DRF's settings. The counts
+live in the cache named by BATON_API_THROTTLE_CACHE (Redis in production: shared by
+every process).
 """
 
 from django.conf import settings
+from django.core.cache import caches
 from rest_framework.throttling import SimpleRateThrottle
 
 from troubleshoot.accounts.models import ApiToken
@@ -13,6 +16,10 @@ from troubleshoot.accounts.models import ApiToken
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "api"
+
+    @property
+    def cache(self):
+        return caches[settings.BATON_API_THROTTLE_CACHE]
 
     def get_rate(self):
         return settings.BATON_API_RATE
