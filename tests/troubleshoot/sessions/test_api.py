@@ -202,3 +202,34 @@ def test_the_browser_session_needs_the_csrf_token_to_write(alice, tree_v1):
     )
     assert accepted.status_code == 201
     assert client.get(f"/api/v1/sessions/{session.pk}/").status_code == 200
+
+
+def test_an_ai_chat_through_the_api_keeps_the_message_when_the_model_fails(
+    api_for, alice, fake_anthropic
+):
+    from tests.fakes import FakeReply
+
+    client = api_for(alice)
+    session = client.post(
+        "/api/v1/sessions/", {"kind": "chat", "problem_summary": "Printer jams"}, format="json"
+    ).json()
+    url = f"/api/v1/sessions/{session['id']}"
+    assert client.post(f"{url}/reply/").status_code == 204  # nothing asked yet
+    sent = client.post(f"{url}/messages/", {"text": "Jams on every page"}, format="json")
+    assert sent.status_code == 201 and sent.json()["kind"] == StepKind.USER_MESSAGE
+    assert client.post(f"{url}/messages/", {"text": "   "}, format="json").status_code == 400
+    fake_anthropic.script([FakeReply(status=429, retry_after=3), FakeReply(text="Check rollers.")])
+    failed = client.post(f"{url}/reply/")
+    assert failed.status_code == 503
+    assert failed.json()["detail"]
+    answered = client.post(f"{url}/reply/")
+    assert answered.status_code == 200
+    assert answered.json()["text"] == "Check rollers."
+    kinds = [s["kind"] for s in client.get(f"{url}/").json()["steps"]]
+    assert kinds == [StepKind.USER_MESSAGE, StepKind.ASSISTANT_MESSAGE]
+
+
+def test_only_the_engineer_working_a_chat_asks_the_assistant(api_for, alice, sam):
+    session = make_session(alice, kind="chat", status=SessionStatus.ESCALATED)
+    response = api_for(sam).post(f"/api/v1/sessions/{session.pk}/reply/")
+    assert response.status_code == 403

@@ -12,6 +12,7 @@ from troubleshoot.sessions.chat import MESSAGE_MAX
 from troubleshoot.sessions.forms import (
     AnswerForm,
     ChatStartForm,
+    MessageForm,
     NoteForm,
     ResolveForm,
     SessionStartForm,
@@ -209,6 +210,13 @@ class NoteSerializer(serializers.Serializer):
 
     def validate(self, data):
         return run_form(NoteForm, data)
+
+
+class MessageSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=MESSAGE_MAX)
+
+    def validate(self, data):
+        return run_form(MessageForm, data)
 
 
 class ResolveSerializer(serializers.Serializer):

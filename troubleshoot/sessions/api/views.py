@@ -5,6 +5,7 @@ session is 404 before anything else (get_session_for_user), the role is checked
 like the page's decorator, and the one service the page calls does the work.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,10 +17,13 @@ from rest_framework.response import Response
 from troubleshoot.accounts.api.errors import register_error
 from troubleshoot.accounts.api.permissions import ActionRoles, IsEngineer, IsMember
 from troubleshoot.accounts.api.renderers import MarkdownRenderer
+from troubleshoot.sessions import ai
+from troubleshoot.sessions import chat as chat_services
 from troubleshoot.sessions import services as session_services
 from troubleshoot.sessions.api.serializers import (
     AnswerSerializer,
     JumpBackSerializer,
+    MessageSerializer,
     NoteSerializer,
     ResolveSerializer,
     SessionDetailSerializer,
@@ -42,6 +46,8 @@ from troubleshoot.trees.selectors import get_tree_for_user
 
 register_error(session_services.StepRejected, lambda exc: (400, {"detail": str(exc)}))
 register_error(session_services.SessionConflict, lambda exc: (409, {"detail": str(exc)}))
+# The model could not answer: nothing was stored, ask again (503, like the page).
+register_error(ai.AIError, lambda exc: (503, {"detail": exc.message}))
 
 
 def validated(serializer_class, request, **context) -> dict:
@@ -145,6 +151,39 @@ class SessionViewSet(ActionRoles, viewsets.GenericViewSet):
             actor=request.user, session_id=session.pk, note=data["note"]
         )
         return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(tags=TAGS, request=MessageSerializer, responses={201: StepSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsEngineer])
+    def messages(self, request, session_id: int):
+        """AI chat: the engineer's message, saved at once; ask for the answer with reply/."""
+        session = get_session_for_user(request.user, session_id, for_page=False)
+        data = validated(MessageSerializer, request)
+        step = chat_services.chat_post_message(
+            actor=request.user, session_id=session.pk, text=data["text"]
+        )
+        return Response(StepSerializer(step).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: StepSerializer,
+            204: None,
+            503: OpenApiResponse(description="The model failed; ask again."),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsEngineer])
+    def reply(self, request, session_id: int):
+        """AI chat: the assistant's answer to the last message (waits for the model,
+        up to BATON_AI_TIMEOUT). 204 when no message awaits an answer; 503 when the
+        model failed (nothing lost: ask again)."""
+        session = get_session_for_user(request.user, session_id)
+        if not can_work_on_session(request.user, session):
+            raise PermissionDenied("Only the engineer working this session can ask the assistant.")
+        step = chat_services.chat_reply(actor=request.user, session=session)
+        if step is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(StepSerializer(step).data)
 
     @extend_schema(tags=TAGS, request=ResolveSerializer, responses=SessionDetailSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsEngineer])
