@@ -35,6 +35,7 @@ from handoffs.selectors import (
     queued_handoffs,
 )
 from troubleshoot.accounts.api.errors import register_error
+from troubleshoot.accounts.api.input import validated
 from troubleshoot.accounts.api.permissions import ActionRoles, IsEngineer, IsMember
 from troubleshoot.sessions.selectors import get_session_for_user
 
@@ -58,12 +59,6 @@ register_error(HandoffError, _handoff_error)
 register_error(AlreadyClaimed, _already_claimed)
 
 TAGS = ["handoffs"]
-
-
-def validated(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def handoff_response(request, handoff_id: int, *, status_code: int = 200) -> Response:

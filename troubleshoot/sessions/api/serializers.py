@@ -7,6 +7,7 @@ ResolveForm), so a limit or a ticket format is checked the same way in both plac
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from troubleshoot.accounts.api.input import run_form
 from troubleshoot.accounts.api.serializers import PersonSerializer
 from troubleshoot.sessions.chat import MESSAGE_MAX
 from troubleshoot.sessions.forms import (
@@ -26,17 +27,6 @@ from troubleshoot.sessions.models import (
     Step,
 )
 from troubleshoot.trees.models import Node
-
-
-def run_form(form_class, data: dict) -> dict:
-    """The page's form over the API's input: its cleaned data, or its errors as a 400."""
-    form = form_class(data={k: v for k, v in data.items() if v is not None})
-    if not form.is_valid():
-        errors = form.errors.get_json_data()
-        raise serializers.ValidationError(
-            {field: [e["message"] for e in messages] for field, messages in errors.items()}
-        )
-    return form.cleaned_data
 
 
 class TreeRefSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from troubleshoot.accounts.api.errors import register_error
+from troubleshoot.accounts.api.input import validated
 from troubleshoot.accounts.api.permissions import ActionRoles, IsEngineer, IsMember
 from troubleshoot.accounts.api.renderers import MarkdownRenderer
 from troubleshoot.sessions import ai
@@ -48,12 +49,6 @@ register_error(session_services.StepRejected, lambda exc: (400, {"detail": str(e
 register_error(session_services.SessionConflict, lambda exc: (409, {"detail": str(exc)}))
 # The model could not answer: nothing was stored, ask again (503, like the page).
 register_error(ai.AIError, lambda exc: (503, {"detail": exc.message}))
-
-
-def validated(serializer_class, request, **context) -> dict:
-    serializer = serializer_class(data=request.data, context=context)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def session_detail_response(request, session_id: int, *, status_code: int = 200) -> Response:

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from troubleshoot.accounts.api.input import run_form
 from troubleshoot.accounts.api.serializers import PersonSerializer
 from troubleshoot.trees.forms import NodeForm, OptionForm, TreeMetaForm
 from troubleshoot.trees.models import (
@@ -15,17 +16,6 @@ from troubleshoot.trees.models import (
     Tree,
     TreeVersion,
 )
-
-
-def run_form(form_class, data: dict) -> dict:
-    """The page's form over the API's input: its cleaned data, or its errors as a 400."""
-    form = form_class(data={k: v for k, v in data.items() if v is not None})
-    if not form.is_valid():
-        errors = form.errors.get_json_data()
-        raise serializers.ValidationError(
-            {field: [e["message"] for e in messages] for field, messages in errors.items()}
-        )
-    return form.cleaned_data
 
 
 class TreeSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from troubleshoot.accounts.api.errors import register_error
+from troubleshoot.accounts.api.input import validated
 from troubleshoot.accounts.api.permissions import ActionRoles, IsAdmin, IsEngineer, IsMember
 from troubleshoot.accounts.roles import is_engineer_or_above
 from troubleshoot.trees import services as tree_services
@@ -58,15 +59,6 @@ register_error(tree_services.TreeInvalid, _invalid)
 register_error(TreeImportError, _invalid)
 
 TAGS = ["trees"]
-
-
-def validated(serializer_class, request, *, partial_from: dict | None = None) -> dict:
-    data = request.data
-    if partial_from is not None:
-        data = {**partial_from, **data}
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def tree_response(request, tree_id: int, *, status_code: int = 200) -> Response:
