@@ -177,3 +177,12 @@ def test_another_accounts_admin_gets_404(client_for, alice, globex):
     response = client_for(other_admin).post(reverse("token_revoke", args=[alices.pk]))
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=alices.pk).revoked_at is None
+
+
+def test_a_person_has_at_most_fifty_live_tokens(alice):
+    for n in range(tokens.MAX_ACTIVE_TOKENS):
+        tokens.token_create(actor=alice, name=f"t{n}")
+    with pytest.raises(ValidationError, match="Revoke one"):
+        tokens.token_create(actor=alice, name="one more")
+    tokens.token_revoke(actor=alice, token_id=ApiToken.objects.first().pk)
+    tokens.token_create(actor=alice, name="one more")
