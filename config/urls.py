@@ -10,6 +10,7 @@ urlpatterns = [
     # allauth: password reset, email addresses and verification, re-authentication,
     # two-factor set-up, Sign in with Microsoft. /login/ etc. are in troubleshoot.
     path("accounts/", include("allauth.urls")),
+    path("", include("config.api_urls")),
     # handoffs first: its /sessions/<id>/handoff/ and /pickup/ sit beside troubleshoot's
     # /sessions/ pages.
     path("", include("handoffs.urls")),

@@ -185,3 +185,29 @@ def active_handoff_for_session(session_id: int, account_id: int) -> Handoff | No
         .filter(session_id=session_id, account_id=account_id, status__in=ACTIVE_STATUSES)
         .first()
     )
+
+
+def events_for_handoff(handoff: Handoff):
+    return HandoffEvent.objects.filter(handoff=handoff).select_related("actor")
+
+
+def handoffs_visible_to(user):
+    """Every handoff of the user's account that the user may read, newest first: an
+    escalation is the whole account's business; a park is private to the engineers
+    (and to whoever handed it off or claimed it), as on the pickup screen."""
+    if not is_member(user):
+        return Handoff.objects.none()
+    qs = Handoff.objects.filter(account_id=user.account_id)
+    if not is_engineer_or_above(user):
+        qs = qs.filter(Q(intent=Intent.ESCALATE) | Q(created_by=user) | Q(claimed_by=user))
+    return qs.select_related("session", "created_by", "claimed_by", "target_user", "team").order_by(
+        "-created_at", "-id"
+    )
+
+
+def get_visible_handoff_for_user(user, handoff_id) -> Handoff:
+    """One handoff by handoffs_visible_to's rule, else 404."""
+    handoff = handoffs_visible_to(user).filter(pk=handoff_id).first()
+    if handoff is None:
+        raise Http404("No such handoff.")
+    return handoff

@@ -10,6 +10,7 @@ from notifications.models import (
     Integration,
     Notification,
     NotificationPreference,
+    Webhook,
 )
 from notifications.services.queueing import enqueue_deliveries_on_commit
 from notifications.templatetags.notifications_tags import masked
@@ -72,3 +73,14 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email"]
     list_filter = ["email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Outgoing webhooks, without their signing secrets."""
+
+    list_display = ["pk", "account", "url", "enabled", "disabled_reason", "created_at"]
+    list_filter = ["enabled", "account"]
+    search_fields = ["url", "description"]
+    exclude = ["secret"]
+    readonly_fields = ["account", "created_by", "disabled_at"]

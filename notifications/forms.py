@@ -2,7 +2,7 @@
 
 from django import forms
 
-from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind
+from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind, WebhookEvent
 
 
 class PreferenceForm(forms.Form):
@@ -112,4 +112,21 @@ class TimeoutForm(forms.Form):
         min_value=1,
         max_value=24 * 60,
         help_text="A second reminder goes out at twice this time, then Baton stops.",
+    )
+
+
+class OutgoingWebhookForm(forms.Form):
+    """An admin's webhook URL and the events it hears (the services check the URL)."""
+
+    url = forms.CharField(
+        label="URL",
+        max_length=500,
+        help_text="https:// (http only outside production). Baton POSTs signed JSON to it.",
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "autocomplete": "off"}),
+    )
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, label="Events"
+    )
+    description = forms.CharField(
+        max_length=120, required=False, help_text="What receives it, e.g. “PSA sync”."
     )

@@ -55,6 +55,7 @@ class Channel(models.TextChoices):
     SLACK = "slack", "Slack"
     TEAMS = "teams", "Microsoft Teams"
     PSA = "psa", "PSA note"
+    WEBHOOK = "webhook", "Webhook"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -124,12 +125,49 @@ class Integration(models.Model):
         return next((v for v in self.secrets.values() if v), "")
 
 
+class WebhookEvent(models.TextChoices):
+    HANDOFF_CREATED = "handoff.created", "An escalation was created"
+    HANDOFF_CLAIMED = "handoff.claimed", "A handoff was claimed"
+    HANDOFF_RESOLVED = "handoff.resolved", "A handoff was resolved"
+    SESSION_RESOLVED = "session.resolved", "A session was resolved"
+
+
+class Webhook(models.Model):
+    """An admin's URL that Baton calls, signed, when one of `events` happens.
+
+    Every call is a Delivery row (channel "webhook"), sent and retried like the other
+    integrations; a permanent failure (401/403/404/410) disables the webhook and tells
+    the admins. `secret` signs each call (HMAC-SHA256); it is shown in full only when
+    created or rotated, so receivers can verify the signature.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="webhooks")
+    description = models.CharField(max_length=120, blank=True)
+    url = models.CharField(max_length=500)
+    events = models.JSONField(default=list)
+    secret = models.CharField(max_length=80)
+    enabled = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Webhook {self.pk} of account {self.account_id}"
+
+
 class Delivery(models.Model):
-    """One outbound send: an email, a webhook post or a PSA note."""
+    """One outbound send: an email, a chat or webhook post, or a PSA note."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    # Email address, integration id (Slack/Teams) or ticket number (PSA).
+    # Email address, integration id (Slack/Teams), ticket number (PSA) or webhook id.
     target = models.CharField(max_length=254)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,6 +183,10 @@ class Delivery(models.Model):
     # ledger), so a fixed webhook URL also fixes the retries.
     integration = models.ForeignKey(
         Integration, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    # The same for a webhook: its URL and secret are read when the call is made.
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
     subject = models.CharField(max_length=300)
     # The message itself: title, summary, requester, priority, ticket, url, note text.

@@ -35,6 +35,12 @@ def notifications_page_for_user(user, page_number):
     return paginator.get_page(page_number)
 
 
+def notifications_for_user(user, *, unread_only: bool = False):
+    """The user's bell, newest first (id breaks ties: stable pages)."""
+    mine = Notification.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")
+    return mine.filter(read_at__isnull=True) if unread_only else mine
+
+
 def get_notification_for_user(user, notification_id) -> Notification:
     """Someone else's notification is a 404: ids reveal nothing."""
     return get_object_or_404(Notification, pk=notification_id, recipient_id=user.pk)
@@ -70,3 +76,15 @@ def delivery_counts_for_account(account_id: int) -> dict[str, int]:
     counts = dict.fromkeys(DeliveryStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def webhooks_for_account(account_id: int):
+    from notifications.models import Webhook
+
+    return Webhook.objects.filter(account_id=account_id).order_by("created_at", "id")
+
+
+def get_webhook_for_account(account_id: int, webhook_id):
+    from notifications.models import Webhook
+
+    return get_object_or_404(Webhook, pk=webhook_id, account_id=account_id)

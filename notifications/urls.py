@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import bell, deliveries, preferences, settings
+from notifications.views import bell, deliveries, preferences, settings, webhooks
 
 app_name = "notifications"
 
@@ -20,6 +20,13 @@ urlpatterns = [
         "account/integrations/<slug:slot>/remove/",
         settings.integration_remove,
         name="integration_remove",
+    ),
+    path("account/webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("account/webhooks/add/", webhooks.webhook_add, name="webhook_add"),
+    path(
+        "account/webhooks/<int:webhook_id>/<slug:action>/",
+        webhooks.webhook_action,
+        name="webhook_action",
     ),
     path("account/deliveries/", deliveries.delivery_list, name="deliveries"),
     path("account/deliveries/<int:delivery_id>/retry/", deliveries.delivery_retry, name="retry"),

@@ -106,3 +106,30 @@ requires_redis = pytest.mark.skipif(
     not os.environ.get("REDIS_URL"),
     reason="needs Redis: set REDIS_URL=redis://... (.ci/run does)",
 )
+
+
+@pytest.fixture
+def api_for(db):
+    """api_for(user) -> a DRF test client sending a fresh personal token of that user."""
+    from rest_framework.test import APIClient
+
+    from troubleshoot.accounts.tokens import token_create
+
+    def make(user, name: str = "test script"):
+        _, raw = token_create(actor=user, name=name)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        client.raw_token = raw
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The API's rate limit counts in the cache; each test starts with none counted."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.BATON_API_THROTTLE_CACHE].clear()
+    yield

@@ -6,6 +6,7 @@ from troubleshoot.accounts.models import (  # noqa: F401
     ROLE_RANK,
     Account,
     AllUsersManager,
+    ApiToken,
     Invitation,
     MfaPolicy,
     Role,

@@ -5,7 +5,7 @@ the same suite covers both modes (CI sets them, a laptop may not).
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES
+from config.settings.base import CACHES, DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -18,6 +18,11 @@ ANTHROPIC_API_KEY = ""
 # The fake Slack, Teams and PSA servers listen on 127.0.0.1; the tests of the guard
 # itself turn this off again.
 BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
+
+# The API's rate-limit counts in a cache of this process only, emptied before each test
+# (tests/conftest.py), so one test's requests never count against another's.
+CACHES = {**CACHES, "api-throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+BATON_API_THROTTLE_CACHE = "api-throttle"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

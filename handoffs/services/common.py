@@ -6,6 +6,9 @@ from django.urls import reverse
 
 from handoffs.errors import HandoffConflict, HandoffValidationError
 from handoffs.models import Handoff, HandoffEvent
+from notifications.services import notify_webhooks
+from notifications.services.notify import absolute_url
+from notifications.services.webhooks import person, webhook_deliveries
 from troubleshoot.live.events import account_group, publish_on_commit, session_group
 from troubleshoot.models import User
 
@@ -95,6 +98,49 @@ def lock_handoff(*, account_id: int, handoff_id: int) -> Handoff:
 
 def illegal(handoff: Handoff, action: str) -> HandoffConflict:
     return HandoffConflict(f"Cannot {action}: this {handoff.noun} is {handoff.state_phrase}.")
+
+
+def call_webhooks(handoff: Handoff, event: str, *, event_key: str) -> None:
+    """The account's webhooks for this event, as outbox rows in the caller's
+    transaction (sent after commit); the payload is built only when one wants it."""
+    notify_webhooks(
+        account_id=handoff.account_id,
+        event=event,
+        event_key=event_key,
+        data=lambda: _webhook_data(handoff),
+    )
+
+
+def webhook_rows(handoff: Handoff, event: str, *, event_key: str) -> list:
+    """The same calls as unsaved rows, for notify_escalation to insert with its outbox."""
+    return webhook_deliveries(
+        account_id=handoff.account_id,
+        event=event,
+        event_key=event_key,
+        data=lambda: _webhook_data(handoff),
+    )
+
+
+def _webhook_data(handoff: Handoff) -> dict:
+    session = handoff.session
+    return {
+        "handoff": {
+            "id": handoff.pk,
+            "intent": handoff.intent,
+            "priority": handoff.priority,
+            "status": handoff.status,
+            "engineer_notes": handoff.engineer_notes,
+            "created_by": person(handoff.created_by),
+            "claimed_by": person(handoff.claimed_by),
+            "url": absolute_url(pickup_path(handoff.session_id)),
+        },
+        "session": {
+            "id": session.pk,
+            "problem_summary": session.problem_summary,
+            "client_name": session.client_name,
+            "psa_ticket": session.psa_ticket,
+        },
+    }
 
 
 def validate_teammate(*, account_id: int, user_id: int, exclude_user_id: int, self_message: str):

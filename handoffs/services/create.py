@@ -9,6 +9,7 @@ from handoffs.services.common import (
     publish_handoff_event,
     record_event,
     validate_teammate,
+    webhook_rows,
 )
 from notifications.services import notify_escalation
 from troubleshoot.accounts.roles import is_engineer_or_above
@@ -137,6 +138,10 @@ def handoff_create(
             documentation=handoff.snapshot.get("documentation", ""),
             new_event=True,  # the key names the handoff created above
             live_push=False,  # handoff_created above rings the bells
+            # The account's `handoff.created` webhooks join the same outbox INSERT.
+            more_deliveries=webhook_rows(
+                handoff, "handoff.created", event_key=f"handoff-{handoff.pk}-created"
+            ),
         )
         from handoffs.tasks import enrich_handoff
 

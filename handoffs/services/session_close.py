@@ -4,7 +4,7 @@ session page."""
 from django.utils import timezone
 
 from handoffs.models import ACTIVE_STATUSES, EventKind, Handoff, HandoffStatus
-from handoffs.services.common import publish_handoff_event, record_event
+from handoffs.services.common import call_webhooks, publish_handoff_event, record_event
 from troubleshoot.models import SessionStatus
 
 
@@ -32,6 +32,8 @@ def handoff_close_with_session(*, session, actor, note: str = "") -> Handoff | N
         note=note or ("Session resolved." if resolved else "Session abandoned."),
     )
     publish_handoff_event(handoff, "handoff_resolved" if resolved else "handoff_cancelled")
+    if resolved:
+        call_webhooks(handoff, "handoff.resolved", event_key=f"handoff-{handoff.pk}-resolved")
     return handoff
 
 

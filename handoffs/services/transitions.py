@@ -22,6 +22,7 @@ from handoffs.models import (
     Priority,
 )
 from handoffs.services.common import (
+    call_webhooks,
     illegal,
     lock_handoff,
     pickup_path,
@@ -29,7 +30,12 @@ from handoffs.services.common import (
     record_event,
     validate_teammate,
 )
-from notifications.services import handoff_title, notify_escalation, notify_user
+from notifications.services import (
+    handoff_title,
+    notify_escalation,
+    notify_session_resolved,
+    notify_user,
+)
 from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
 from troubleshoot.sessions.services import session_add_system_step, session_set_status
@@ -114,7 +120,9 @@ def handoff_claim(*, actor: User, handoff_id: int) -> Handoff:
         system_text=f"Claimed by {actor.display_name}.",
         author_id=actor.pk,
     )
-    record_event(handoff, actor=actor, kind=EventKind.CLAIMED, from_status=from_status)
+    claimed = record_event(handoff, actor=actor, kind=EventKind.CLAIMED, from_status=from_status)
+    # A handoff can be claimed again after a release: the audit row names this claim.
+    call_webhooks(handoff, "handoff.claimed", event_key=f"handoff-event-{claimed.pk}")
     _tell(
         handoff,
         recipient_id=handoff.created_by_id,
@@ -260,6 +268,8 @@ def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
         session.save(update_fields=["resolution_note"])
     _timeline(handoff, actor, f"Resolved by {actor.display_name}." + (f" {note}" if note else ""))
     record_event(handoff, actor=actor, kind=EventKind.RESOLVED, from_status=from_status, note=note)
+    call_webhooks(handoff, "handoff.resolved", event_key=f"handoff-{handoff.pk}-resolved")
+    notify_session_resolved(session=session, actor=actor)
     if handoff.created_by_id != actor.pk:
         _tell(
             handoff,

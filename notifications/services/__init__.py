@@ -20,6 +20,15 @@ from notifications.services.sending import (
     delivery_send,
     integration_disable,
 )
+from notifications.services.webhooks import (
+    notify_session_resolved,
+    notify_webhooks,
+    webhook_create,
+    webhook_delete,
+    webhook_ping,
+    webhook_rotate_secret,
+    webhook_update,
+)
 from notifications.titles import escalation_title, handoff_title
 
 __all__ = [
@@ -35,7 +44,14 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify_escalation",
+    "notify_session_resolved",
     "notify_unclaimed",
     "notify_user",
+    "notify_webhooks",
     "preference_update",
+    "webhook_create",
+    "webhook_delete",
+    "webhook_ping",
+    "webhook_rotate_secret",
+    "webhook_update",
 ]

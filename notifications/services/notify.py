@@ -217,6 +217,7 @@ def notify_escalation(
     reason: str = "escalated",
     new_event: bool = False,
     live_push: bool = True,
+    more_deliveries: list[Delivery] = (),
 ) -> list[int]:
     """Tell the account's engineers about an escalation, on every channel they use.
 
@@ -229,8 +230,10 @@ def notify_escalation(
     names a row the caller created in this transaction (no row for it can exist yet:
     two reads fewer). live_push=False when the caller's own after-commit event reaches
     the account group marked `"rings_bell": true` (baton.js turns that into the bell's
-    re-fetch): one socket message per watcher instead of two. Returns the Delivery ids.
-    Raises ValidationError for a link_path that is not a local path.
+    re-fetch): one socket message per watcher instead of two. more_deliveries: the
+    caller's other outbox rows for this event (its webhook calls), inserted with these
+    in one statement. Returns the Delivery ids. Raises ValidationError for a link_path
+    that is not a local path.
     """
     link = local_path(link_path)
     reescalated = reason == "reescalated"
@@ -301,6 +304,7 @@ def notify_escalation(
         psa_ticket=psa_ticket.strip().lstrip("#"),
         documentation=documentation,
     )
+    deliveries += more_deliveries
     return _create_deliveries(deliveries, new_event=new_event)
 
 

@@ -139,11 +139,17 @@ def _claim_many(delivery_ids: list[int], now) -> dict[int, Delivery]:
         won = [row[0] for row in cursor.fetchall()]
     if not won:
         return {}
-    return Delivery.objects.select_related("integration").in_bulk(won)
+    return Delivery.objects.select_related("integration", "webhook").in_bulk(won)
 
 
 def _ready_to_send(delivery: Delivery) -> Delivery | str:
-    """A claimed row whose integration is on; else record it disabled and say so."""
+    """A claimed row whose integration (or webhook) is on; else record it disabled."""
+    if delivery.channel == Channel.WEBHOOK:
+        webhook = delivery.webhook
+        if webhook is None or not webhook.enabled:
+            reason = (webhook.disabled_reason or "turned off") if webhook else "it was removed"
+            return _record(delivery.pk, DeliveryStatus.DISABLED, error=f"Webhook off: {reason}")
+        return delivery
     integration = delivery.integration
     if delivery.channel != Channel.EMAIL and (integration is None or not integration.enabled):
         reason = integration.disabled_reason if integration else "it was removed"
@@ -209,6 +215,10 @@ def _record_failure(delivery: Delivery, exc: TransportError) -> str:
         outcome = _record(delivery.pk, DeliveryStatus.FAILED, error=exc.message)
         if exc.disables and delivery.integration_id:
             integration_disable(integration_id=delivery.integration_id, reason=exc.message)
+        elif exc.disables and delivery.webhook_id:
+            from notifications.services.webhooks import webhook_disable
+
+            webhook_disable(webhook_id=delivery.webhook_id, reason=exc.message)
         return outcome
     if attempts >= MAX_ATTEMPTS:
         return _record(

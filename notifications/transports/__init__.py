@@ -25,6 +25,8 @@ __all__ = ["TransportError", "send", "send_test"]
 def send(delivery, integration) -> str:
     if delivery.channel == Channel.EMAIL:
         return import_module("notifications.transports.email").send(delivery)
+    if delivery.channel == Channel.WEBHOOK:
+        return import_module("notifications.transports.webhook").send(delivery, delivery.webhook)
     if integration is None:
         raise TransportError("The integration was removed.", permanent=True, disables=False)
     return import_module(MODULES[integration.kind]).send(delivery, integration)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from troubleshoot.accounts.models import Account, Invitation, Team, User
+from troubleshoot.accounts.models import Account, ApiToken, Invitation, Team, User
 
 
 class TeamInline(admin.TabularInline):
@@ -95,4 +95,18 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only for operators: whose token, which account, its state. Never its value
+    (Baton does not have it); revoke from the person's profile page."""
+
+    list_display = ["name", "user", "account", "prefix", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["account"]
+    search_fields = ["name", "user__email", "prefix"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+
+    def has_add_permission(self, request):
         return False

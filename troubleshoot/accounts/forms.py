@@ -106,3 +106,27 @@ class SignInSettingsForm(forms.Form):
         required=False,
         help_text="They join as viewers. Blank: only people you add here can sign in.",
     )
+
+
+EXPIRY_CHOICES = [
+    ("", "Never"),
+    ("7", "In 7 days"),
+    ("30", "In 30 days"),
+    ("90", "In 90 days"),
+    ("365", "In a year"),
+]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=80,
+        label="Token name",
+        help_text="What uses it, e.g. “PSA sync” or “queue dashboard”. Up to 80 characters.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires",
+        choices=EXPIRY_CHOICES,
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )

@@ -223,3 +223,47 @@ class Invitation(models.Model):
     @property
     def can_be_accepted(self) -> bool:
         return self.is_open and not self.is_expired
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API (/api/v1/).
+
+    The token is shown once, when created; only its SHA-256 digest is stored (a token
+    is 256 random bits, so a fast hash is as safe as a slow one and costs nothing per
+    request). It acts as its person: their account and their current role, so a
+    demoted person's tokens lose what the role lost, and a removed person's stop.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    # The person's account when created: admins list and revoke their account's tokens.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    # The token's first characters ("baton_AbC1…"): enough to recognise it in a list.
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"

@@ -2,7 +2,7 @@ from allauth.account import views as allauth_views
 from django.urls import path
 from django.views.generic import TemplateView
 
-from troubleshoot.accounts import invitation_views, views
+from troubleshoot.accounts import invitation_views, token_views, views
 
 # Sign-in pages sit at the top level (no namespace), as before allauth: /login/,
 # /logout/, /signup/, /password/ are allauth's views under Baton's names; the rest of
@@ -43,4 +43,7 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("account/sign-in/", views.account_signin_settings, name="account_signin_settings"),
+    path("account/tokens/", token_views.api_tokens, name="api_tokens"),
+    path("account/tokens/new/", token_views.token_create, name="token_create"),
+    path("account/tokens/<int:token_id>/revoke/", token_views.token_revoke, name="token_revoke"),
 ]

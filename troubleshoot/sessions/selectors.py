@@ -93,6 +93,42 @@ def sessions_for_user(user, *, status: str = "", limit: int = 200):
     return qs[:limit]
 
 
+def sessions_list_for_user(
+    user,
+    *,
+    scope: str = "mine",
+    status: str = "",
+    kind: str = "",
+    psa_ticket: str = "",
+    tree_id: int | None = None,
+):
+    """The API's session list, newest activity first (id breaks ties, so pages are
+    stable). scope "mine": the user's own and assigned sessions, as on the page;
+    "team": every session the user may open (get_session_for_user's rule: also the
+    account's escalated, claimed and resolved ones). One query (select_related)."""
+    if not is_member(user):
+        return Session.objects.none()
+    mine = Q(user=user) | Q(assignee=user)
+    visible = mine if scope == "mine" else mine | Q(status__in=SHARED_STATUSES)
+    qs = (
+        Session.objects.filter(account_id=user.account_id)
+        .filter(visible)
+        .select_related("tree_version__tree", "user", "assignee")
+        .order_by("-last_activity_at", "-id")
+    )
+    if status == "open":
+        qs = qs.exclude(status__in=[SessionStatus.RESOLVED, SessionStatus.ABANDONED])
+    elif status in SessionStatus.values:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if psa_ticket:
+        qs = qs.filter(psa_ticket=psa_ticket)
+    if tree_id is not None:
+        qs = qs.filter(tree_version__tree_id=tree_id)
+    return qs
+
+
 def steps_for_session(session: Session) -> list[Step]:
     """The timeline, with authors and nodes in the same query."""
     return list(

@@ -64,13 +64,23 @@ def _search(qs, query: str):
 
 def library_page(user, *, query: str = "", category: str = "", page=1, per_page=LIBRARY_PAGE_SIZE):
     """(page of trees, [(category, count)]): three queries whatever the number of trees."""
-    base = _library_base(user)
-    categories = list(base.values_list("category").annotate(n=Count("id")).order_by("category"))
-    qs = base.select_related("latest_published", "author")
+    paginator = Paginator(library_trees(user, query=query, category=category), per_page)
+    return paginator.get_page(page), library_categories(user)
+
+
+def library_trees(user, *, query: str = "", category: str = ""):
+    """The library's trees for this user, searched and filtered, in a stable order
+    (ranked then title then id on PostgreSQL with a query; title then id otherwise)."""
+    qs = _library_base(user).select_related("latest_published", "author")
     if category:
         qs = qs.filter(category=category)
-    paginator = Paginator(_search(qs, query), per_page)
-    return paginator.get_page(page), categories
+    return _search(qs, query)
+
+
+def library_categories(user) -> list[tuple[str, int]]:
+    """[(category, number of trees)] of the user's library, by name: one query."""
+    base = _library_base(user)
+    return list(base.values_list("category").annotate(n=Count("id")).order_by("category"))
 
 
 def get_tree_for_user(user, tree_id) -> Tree:
@@ -93,6 +103,26 @@ def get_editable_tree(user, tree_id) -> Tree:
     if tree is None:
         raise Http404("No such tree.")
     return tree
+
+
+def get_draft_node(tree: Tree, node_id) -> Node:
+    """A node of this tree's draft, else 404 (published nodes never change)."""
+    node = Node.objects.filter(
+        pk=node_id, version__tree=tree, version__state=VersionState.DRAFT
+    ).first()
+    if node is None:
+        raise Http404("No such node in this tree's draft.")
+    return node
+
+
+def get_draft_option(tree: Tree, option_id) -> Option:
+    """An answer of a node of this tree's draft, else 404."""
+    option = Option.objects.filter(
+        pk=option_id, node__version__tree=tree, node__version__state=VersionState.DRAFT
+    ).first()
+    if option is None:
+        raise Http404("No such option in this tree's draft.")
+    return option
 
 
 def _with_nodes(qs):

@@ -1,0 +1,1 @@
+"""The sessions domain's REST endpoints (/api/v1/sessions/)."""

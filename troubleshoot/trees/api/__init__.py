@@ -1,0 +1,1 @@
+"""The trees domain's REST endpoints (/api/v1/trees/)."""
