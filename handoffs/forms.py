@@ -2,6 +2,7 @@ from django import forms
 
 from handoffs.models import NOTES_MAX, Intent, Priority
 from troubleshoot.accounts.selectors import engineers_for_account
+from troubleshoot.input.text import UserTextField
 
 
 class HandoffForm(forms.Form):
@@ -13,7 +14,7 @@ class HandoffForm(forms.Form):
         "the team now.",
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
-    engineer_notes = forms.CharField(
+    engineer_notes = UserTextField(
         label="Notes for whoever picks it up",
         required=False,
         max_length=NOTES_MAX,
@@ -36,14 +37,14 @@ class HandoffForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
+    note = UserTextField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
 
 
 class ReassignForm(forms.Form):
     to_user = forms.ModelChoiceField(
         queryset=None, label="Hand it to", empty_label="Choose a teammate…"
     )
-    note = forms.CharField(required=False, max_length=NOTES_MAX)
+    note = UserTextField(required=False, max_length=NOTES_MAX)
 
     def __init__(self, *args, user, exclude_user_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +55,7 @@ class ReassignForm(forms.Form):
 
 class ReescalateForm(forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices)
-    note = forms.CharField(required=False, max_length=NOTES_MAX)
+    note = UserTextField(required=False, max_length=NOTES_MAX)
 
 
 class QueueFilterForm(forms.Form):

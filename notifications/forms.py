@@ -3,6 +3,7 @@
 from django import forms
 
 from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind
+from troubleshoot.input.text import UserTextField
 
 
 class PreferenceForm(forms.Form):
@@ -52,23 +53,23 @@ class PSAForm(forms.Form):
     """One form for the three PSAs; the fields a PSA does not use stay blank."""
 
     kind = forms.ChoiceField(label="PSA", choices=PSA_CHOICES)
-    base_url = forms.CharField(
+    base_url = UserTextField(
         label="API URL",
         max_length=300,
         required=False,
         help_text="ConnectWise: https://api-na.myconnectwise.net · Autotask: your zone, "
         "https://webservices5.autotask.net/ATServicesRest · HaloPSA: https://you.halopsa.com",
     )
-    company_id = forms.CharField(label="Company id (ConnectWise)", max_length=100, required=False)
-    public_key = forms.CharField(label="Public key (ConnectWise)", max_length=200, required=False)
-    client_id = forms.CharField(
+    company_id = UserTextField(label="Company id (ConnectWise)", max_length=100, required=False)
+    public_key = UserTextField(label="Public key (ConnectWise)", max_length=200, required=False)
+    client_id = UserTextField(
         label="Client id (ConnectWise clientId / HaloPSA)", max_length=200, required=False
     )
-    username = forms.CharField(label="API user name (Autotask)", max_length=200, required=False)
-    integration_code = forms.CharField(
+    username = UserTextField(label="API user name (Autotask)", max_length=200, required=False)
+    integration_code = UserTextField(
         label="Integration code (Autotask)", max_length=200, required=False
     )
-    tenant = forms.CharField(label="Tenant (HaloPSA, hosted only)", max_length=100, required=False)
+    tenant = UserTextField(label="Tenant (HaloPSA, hosted only)", max_length=100, required=False)
     secret = forms.CharField(
         label="Private key / secret / client secret",
         max_length=300,

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from troubleshoot.accounts.models import Role, Team
+from troubleshoot.input.text import UserTextField
 
 MAX_NAME = 80
 
@@ -16,8 +17,8 @@ class LoginForm(AuthenticationForm):
 
 
 class SignupForm(forms.Form):
-    account_name = forms.CharField(label="Company (your MSP)", max_length=120)
-    display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
+    account_name = UserTextField(label="Company (your MSP)", max_length=120)
+    display_name = UserTextField(label="Your name", max_length=MAX_NAME)
     email = forms.EmailField()
     password = forms.CharField(widget=forms.PasswordInput, min_length=1)
     password_again = forms.CharField(widget=forms.PasswordInput, label="Password (again)")
@@ -30,7 +31,7 @@ class SignupForm(forms.Form):
 
 
 class MemberCreateForm(forms.Form):
-    display_name = forms.CharField(label="Name", max_length=MAX_NAME)
+    display_name = UserTextField(label="Name", max_length=MAX_NAME)
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ENGINEER)
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
@@ -52,4 +53,4 @@ class RoleForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = UserTextField(max_length=80)

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from troubleshoot.input.text import UserTextField
 from troubleshoot.trees.import_export import IMPORT_MAX_BYTES
 from troubleshoot.trees.models import (
     NODE_BODY_MAX,
@@ -13,17 +14,17 @@ from troubleshoot.trees.models import (
 
 
 class TreeMetaForm(forms.Form):
-    title = forms.CharField(
+    title = UserTextField(
         max_length=TREE_TITLE_MAX, help_text=f"Up to {TREE_TITLE_MAX} characters."
     )
-    category = forms.CharField(max_length=60, help_text="E.g. Email, Network, Printing.")
-    description = forms.CharField(
+    category = UserTextField(max_length=60, help_text="E.g. Email, Network, Printing.")
+    description = UserTextField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="When to use this tree. Up to 2000 characters.",
     )
-    tags = forms.CharField(
+    tags = UserTextField(
         required=False, max_length=300, help_text="Comma-separated, e.g. outlook, m365, sync."
     )
 
@@ -34,10 +35,10 @@ class TreeMetaForm(forms.Form):
 
 class NodeForm(forms.Form):
     kind = forms.ChoiceField(choices=NodeKind.choices)
-    title = forms.CharField(
+    title = UserTextField(
         max_length=NODE_TITLE_MAX, help_text=f"Up to {NODE_TITLE_MAX} characters."
     )
-    body = forms.CharField(
+    body = UserTextField(
         required=False,
         max_length=NODE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -46,7 +47,7 @@ class NodeForm(forms.Form):
 
 
 class OptionForm(forms.Form):
-    label = forms.CharField(
+    label = UserTextField(
         max_length=OPTION_LABEL_MAX, help_text=f"Up to {OPTION_LABEL_MAX} characters."
     )
     target = forms.IntegerField(required=False, min_value=1)
@@ -61,7 +62,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text=f"A .json file exported from Baton, up to {IMPORT_MAX_BYTES // 1024} KB.",
     )
-    text = forms.CharField(
+    text = UserTextField(
         required=False,
         label="…or paste the JSON",
         widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
