@@ -2,6 +2,7 @@ from django import forms
 
 from handoffs.models import NOTES_MAX, Intent, Priority
 from troubleshoot.accounts.selectors import engineers_for_account
+from troubleshoot.input.params import IdField, PageField
 from troubleshoot.input.text import UserTextField
 
 
@@ -65,6 +66,9 @@ class QueueFilterForm(forms.Form):
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
     team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
     mine = forms.BooleanField(required=False, label="Targeted to me")
+    # Not filters: the page to show and the card that just arrived (highlighted).
+    page = PageField()
+    new = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)

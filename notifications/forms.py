@@ -2,7 +2,14 @@
 
 from django import forms
 
-from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind
+from notifications.models import (
+    PSA_KINDS,
+    Channel,
+    DeliveryStatus,
+    EmailPreference,
+    IntegrationKind,
+)
+from troubleshoot.input.params import PageField
 from troubleshoot.input.text import UserTextField
 
 
@@ -114,3 +121,17 @@ class TimeoutForm(forms.Form):
         max_value=24 * 60,
         help_text="A second reminder goes out at twice this time, then Baton stops.",
     )
+
+
+class DeliveryFilterForm(forms.Form):
+    """The ledger's GET parameters; a value that is not one of the choices is ignored."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *DeliveryStatus.choices], required=False
+    )
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    page = PageField()
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in ("status", "channel")}

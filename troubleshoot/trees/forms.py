@@ -2,6 +2,7 @@
 
 from django import forms
 
+from troubleshoot.input.params import PageField
 from troubleshoot.input.text import UserTextField
 from troubleshoot.trees.import_export import IMPORT_MAX_BYTES
 from troubleshoot.trees.models import (
@@ -11,6 +12,7 @@ from troubleshoot.trees.models import (
     TREE_TITLE_MAX,
     NodeKind,
 )
+from troubleshoot.trees.selectors import SEARCH_MAX
 
 
 class TreeMetaForm(forms.Form):
@@ -83,3 +85,12 @@ class ImportForm(forms.Form):
         else:
             raise forms.ValidationError("Choose a file or paste the exported JSON.")
         return data
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's GET parameters: ?q=&category=&page=. A search the database cannot
+    run (a NUL, bidi controls, too long) is a 400 with the reason, never a query."""
+
+    q = UserTextField(required=False, max_length=SEARCH_MAX, label="Search")
+    category = UserTextField(required=False, max_length=60)
+    page = PageField()
