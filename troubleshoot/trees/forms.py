@@ -62,6 +62,9 @@ class StartNodeForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
+        # A plain file input: the default one also reads a "file-clear" checkbox and
+        # then hands clean() False instead of a file.
+        widget=forms.FileInput,
         help_text=f"A .json file exported from Baton, up to {IMPORT_MAX_BYTES // 1024} KB.",
     )
     text = UserTextField(
@@ -74,7 +77,7 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload is not None:
+        if upload:
             if upload.size > IMPORT_MAX_BYTES:
                 raise forms.ValidationError(
                     f"The file is larger than {IMPORT_MAX_BYTES // 1024} KB."
