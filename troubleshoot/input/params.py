@@ -64,3 +64,20 @@ def page_number(query) -> int:
     form = PageForm(query)
     form.is_valid()  # PageField never fails
     return form.cleaned_data["page"]
+
+
+class IdConverter:
+    """`<id:name>` in URL patterns: Django's `<int:>` takes any number of digits, and an
+    id beyond bigint then reaches the database (SQLite raises OverflowError on a foreign
+    key lookup; PostgreSQL compares it as numeric). Such a URL is simply no match: 404."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= ID_MAX:
+            raise ValueError(value)  # the resolver reads this as "no match"
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)

@@ -44,3 +44,15 @@ def test_id_field_refuses_what_parse_id_refuses():
 def test_a_page_that_is_no_page_number_is_the_first(query, page):
     assert page_number(query) == page
     assert PageForm(query).is_valid()
+
+
+def test_an_id_in_a_url_beyond_bigint_is_no_match(client_for, alice):
+    """Django's <int:> matched it and a foreign key lookup raised OverflowError on SQLite."""
+    from django.urls import Resolver404, resolve, reverse
+
+    assert resolve(f"/sessions/{ID_MAX}/pickup/").kwargs == {"session_id": ID_MAX}
+    assert reverse("handoffs:pickup", args=[12]) == "/sessions/12/pickup/"
+    for path in (f"/sessions/{ID_MAX + 1}/pickup/", "/sessions/0/pickup/"):
+        with pytest.raises(Resolver404):
+            resolve(path)
+    assert client_for(alice).get(f"/sessions/{ID_MAX + 1}/pickup/").status_code == 404
