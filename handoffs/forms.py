@@ -2,6 +2,8 @@ from django import forms
 
 from handoffs.models import NOTES_MAX, Intent, Priority
 from troubleshoot.accounts.selectors import engineers_for_account
+from troubleshoot.input.params import IdField, PageField
+from troubleshoot.input.text import UserTextField
 
 
 class HandoffForm(forms.Form):
@@ -13,7 +15,7 @@ class HandoffForm(forms.Form):
         "the team now.",
     )
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
-    engineer_notes = forms.CharField(
+    engineer_notes = UserTextField(
         label="Notes for whoever picks it up",
         required=False,
         max_length=NOTES_MAX,
@@ -36,14 +38,14 @@ class HandoffForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
+    note = UserTextField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
 
 
 class ReassignForm(forms.Form):
     to_user = forms.ModelChoiceField(
         queryset=None, label="Hand it to", empty_label="Choose a teammate…"
     )
-    note = forms.CharField(required=False, max_length=NOTES_MAX)
+    note = UserTextField(required=False, max_length=NOTES_MAX)
 
     def __init__(self, *args, user, exclude_user_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +56,7 @@ class ReassignForm(forms.Form):
 
 class ReescalateForm(forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices)
-    note = forms.CharField(required=False, max_length=NOTES_MAX)
+    note = UserTextField(required=False, max_length=NOTES_MAX)
 
 
 class QueueFilterForm(forms.Form):
@@ -64,6 +66,9 @@ class QueueFilterForm(forms.Form):
     priority = forms.ChoiceField(choices=[("", "Any priority"), *Priority.choices], required=False)
     team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
     mine = forms.BooleanField(required=False, label="Targeted to me")
+    # Not filters: the page to show and the card that just arrived (highlighted).
+    page = PageField()
+    new = IdField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)

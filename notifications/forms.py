@@ -2,7 +2,16 @@
 
 from django import forms
 
-from notifications.models import PSA_KINDS, EmailPreference, IntegrationKind, WebhookEvent
+from notifications.models import (
+    PSA_KINDS,
+    Channel,
+    DeliveryStatus,
+    EmailPreference,
+    IntegrationKind,
+    WebhookEvent,
+)
+from troubleshoot.input.params import PageField
+from troubleshoot.input.text import UserTextField
 
 
 class PreferenceForm(forms.Form):
@@ -22,7 +31,7 @@ class SecretInput(forms.PasswordInput):
 
 
 class WebhookForm(forms.Form):
-    webhook_url = forms.CharField(
+    webhook_url = UserTextField(
         label="Webhook URL",
         required=False,
         max_length=500,
@@ -52,23 +61,23 @@ class PSAForm(forms.Form):
     """One form for the three PSAs; the fields a PSA does not use stay blank."""
 
     kind = forms.ChoiceField(label="PSA", choices=PSA_CHOICES)
-    base_url = forms.CharField(
+    base_url = UserTextField(
         label="API URL",
         max_length=300,
         required=False,
         help_text="ConnectWise: https://api-na.myconnectwise.net · Autotask: your zone, "
         "https://webservices5.autotask.net/ATServicesRest · HaloPSA: https://you.halopsa.com",
     )
-    company_id = forms.CharField(label="Company id (ConnectWise)", max_length=100, required=False)
-    public_key = forms.CharField(label="Public key (ConnectWise)", max_length=200, required=False)
-    client_id = forms.CharField(
+    company_id = UserTextField(label="Company id (ConnectWise)", max_length=100, required=False)
+    public_key = UserTextField(label="Public key (ConnectWise)", max_length=200, required=False)
+    client_id = UserTextField(
         label="Client id (ConnectWise clientId / HaloPSA)", max_length=200, required=False
     )
-    username = forms.CharField(label="API user name (Autotask)", max_length=200, required=False)
-    integration_code = forms.CharField(
+    username = UserTextField(label="API user name (Autotask)", max_length=200, required=False)
+    integration_code = UserTextField(
         label="Integration code (Autotask)", max_length=200, required=False
     )
-    tenant = forms.CharField(label="Tenant (HaloPSA, hosted only)", max_length=100, required=False)
+    tenant = UserTextField(label="Tenant (HaloPSA, hosted only)", max_length=100, required=False)
     secret = forms.CharField(
         label="Private key / secret / client secret",
         max_length=300,
@@ -118,7 +127,7 @@ class TimeoutForm(forms.Form):
 class OutgoingWebhookForm(forms.Form):
     """An admin's webhook URL and the events it hears (the services check the URL)."""
 
-    url = forms.CharField(
+    url = UserTextField(
         label="URL",
         max_length=500,
         help_text="https:// (http only outside production). Baton POSTs signed JSON to it.",
@@ -127,6 +136,20 @@ class OutgoingWebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple, label="Events"
     )
-    description = forms.CharField(
+    description = UserTextField(
         max_length=120, required=False, help_text="What receives it, e.g. “PSA sync”."
     )
+
+
+class DeliveryFilterForm(forms.Form):
+    """The ledger's GET parameters; a value that is not one of the choices is ignored."""
+
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *DeliveryStatus.choices], required=False
+    )
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    page = PageField()
+
+    def filters(self) -> dict:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name, "") for name in ("status", "channel")}

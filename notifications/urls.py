@@ -8,7 +8,7 @@ urlpatterns = [
     path("notifications/", bell.notification_list, name="list"),
     path("notifications/panel/", bell.panel, name="panel"),
     path("notifications/read-all/", bell.mark_all_read, name="read_all"),
-    path("notifications/<int:notification_id>/open/", bell.notification_open, name="open"),
+    path("notifications/<id:notification_id>/open/", bell.notification_open, name="open"),
     path("notifications/preferences/", preferences.preferences, name="preferences"),
     path("account/integrations/", settings.integrations, name="integrations"),
     path("account/integrations/timeout/", settings.unclaimed_timeout, name="unclaimed_timeout"),
@@ -29,5 +29,5 @@ urlpatterns = [
         name="webhook_action",
     ),
     path("account/deliveries/", deliveries.delivery_list, name="deliveries"),
-    path("account/deliveries/<int:delivery_id>/retry/", deliveries.delivery_retry, name="retry"),
+    path("account/deliveries/<id:delivery_id>/retry/", deliveries.delivery_retry, name="retry"),
 ]

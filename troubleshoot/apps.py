@@ -6,6 +6,15 @@ class TroubleshootConfig(AppConfig):
     verbose_name = "Troubleshooting"
 
     def ready(self):
+        # Every app's URL patterns write ids as <id:...> (troubleshoot/input/params.py).
+        from django.urls import register_converter
+        from django.urls.converters import get_converters
+
+        from troubleshoot.input.params import IdConverter
+
+        if "id" not in get_converters():
+            register_converter(IdConverter, "id")
+
         # Wiring between the domains that keeps their imports one-way (README, Code map):
         # the websocket (live) asks the sessions domain who may hear a session, and
         # accounts has live close a person's sockets when their role changes.

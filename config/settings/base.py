@@ -290,6 +290,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Baton"
 MFA_TOTP_TOLERANCE = 1  # one 30 s step either way, for phone clocks a little off
 MFA_PASSKEY_LOGIN_ENABLED = True
+# The security-key forms with a credential field hostile JSON cannot turn into a 500.
+MFA_FORMS = {
+    "add_webauthn": "troubleshoot.accounts.webauthn_forms.AddWebAuthnForm",
+    "signup_webauthn": "troubleshoot.accounts.webauthn_forms.SignupWebAuthnForm",
+    "login_webauthn": "troubleshoot.accounts.webauthn_forms.LoginWebAuthnForm",
+    "reauthenticate_webauthn": "troubleshoot.accounts.webauthn_forms.ReauthenticateWebAuthnForm",
+}
 # Security keys need https, except on localhost (embedded mode, the browser suite).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 

@@ -16,26 +16,28 @@ from troubleshoot.accounts.selectors import teams_for_account
 
 
 def _queue_context(request) -> dict:
+    """Filters a person cannot have meant (an unknown team, a page that is no number) are
+    ignored, field by field: the list is re-fetched with the page's own query string."""
     form = QueueFilterForm(request.GET or None, teams=teams_for_account(request.user.account_id))
-    filters = QueueFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = QueueFilters(
-            intent=data["intent"] or "",
-            priority=data["priority"] or "",
-            team_id=data["team"].pk if data["team"] else None,
-            targeted_to_me=data["mine"],
-        )
-    page = Paginator(queued_handoffs(request.user, filters), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    valid = {}
+    if form.is_bound:
+        form.is_valid()
+        valid = form.cleaned_data
+    filters = QueueFilters(
+        intent=valid.get("intent") or "",
+        priority=valid.get("priority") or "",
+        team_id=valid["team"].pk if valid.get("team") else None,
+        targeted_to_me=bool(valid.get("mine")),
     )
-    new_id = request.GET.get("new", "")
+    page = Paginator(queued_handoffs(request.user, filters), QUEUE_PAGE_SIZE).get_page(
+        valid.get("page", 1)
+    )
     return {
         "form": form,
         "page": page,
         "handoffs": list(page.object_list),
         "counts": queue_counts(request.user),
-        "new_id": int(new_id) if new_id.isdigit() else None,
+        "new_id": valid.get("new"),
         "query": request.GET.urlencode(),
     }
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
 from troubleshoot.accounts.roles import member_required
+from troubleshoot.input.params import page_number
 
 
 def _panel_context(request) -> dict:
@@ -26,7 +27,7 @@ def panel(request):
 @member_required
 @require_GET
 def notification_list(request):
-    page = selectors.notifications_page_for_user(request.user, request.GET.get("page"))
+    page = selectors.notifications_page_for_user(request.user, page_number(request.GET))
     context = {"page": page, "unread": selectors.unread_count_for_user(request.user)}
     return render(request, "notifications/list.html", context)
 

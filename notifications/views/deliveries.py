@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
+from notifications.forms import DeliveryFilterForm
 from notifications.models import Channel, Delivery, DeliveryStatus
 from troubleshoot.accounts.roles import admin_required
 
@@ -18,11 +19,12 @@ from troubleshoot.accounts.roles import admin_required
 @admin_required
 @require_GET
 def delivery_list(request):
-    status = request.GET.get("status", "")
-    channel = request.GET.get("channel", "")
+    form = DeliveryFilterForm(request.GET)
+    filters = form.filters()
+    status, channel = filters["status"], filters["channel"]
     account_id = request.user.account_id
     page = selectors.deliveries_page_for_account(
-        account_id, status=status, channel=channel, page=request.GET.get("page")
+        account_id, status=status, channel=channel, page=form.cleaned_data["page"]
     )
     counts = selectors.delivery_counts_for_account(account_id)
     filters = {k: v for k, v in (("status", status), ("channel", channel)) if v}

@@ -113,3 +113,33 @@ def test_session_panel_offers_the_form_to_the_owner_and_state_after(
     assert "Cancel escalation" in body
     body = client_for(sam).get(url).content.decode()
     assert "Open handoff" in body
+
+
+def test_pickup_shows_no_link_an_engineer_typed(escalate, client_for, alice, sam, session):
+    """Notes, chat and titles reach the pickup screen's documentation and escalation
+    package as Markdown documents: the user text in them stays characters."""
+    from tests.factories_sessions import add_step
+
+    evil = "[the fix](https://evil.example/x)"
+    session.problem_summary = f"Mail stuck {evil}"
+    session.save(update_fields=["problem_summary"])
+    add_step(session, alice, kind="note", note=f"Tried {evil}")
+    add_step(session, alice, kind="user_message", text=f"See {evil}")
+    node = session.tree_version.nodes.get(title="Does the device power on?")
+    node.title = f"Powers on? {evil}"  # a step title as the snapshot records it
+    node.save(update_fields=["title"])
+    add_step(session, alice, kind="answer", node=node, choice_label="Yes")
+    escalate(alice, session, engineer_notes=f"Notes {evil}")
+    body = client_for(sam).get(reverse("handoffs:pickup", args=[session.pk])).content.decode()
+    assert 'href="https://evil.example/x"' not in body
+    assert body.count(evil) >= 5  # summary, notes, timeline, documentation, package
+
+
+def test_escalation_notes_refuse_bidi_controls(client_for, alice, session):
+    response = client_for(alice).post(
+        reverse("handoffs:handoff_form", args=[session.pk]),
+        {"intent": "escalate", "priority": "high", "engineer_notes": "run \u202eexe.txt"},
+    )
+    assert response.status_code == 400
+    assert "text-direction control characters" in response.content.decode()
+    assert not Handoff.objects.exists()

@@ -84,6 +84,26 @@ def test_queue_filters_by_intent_priority_and_target(client_for, acme, alice, sa
     assert count("?mine=on") == 1
 
 
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "99999999999999999999", "12\x00"])
+def test_queue_ignores_a_new_card_id_that_is_no_id(client_for, acme, alice, sam, value):
+    """?new= highlights the card that just arrived; "²".isdigit() is True, int("²") fails."""
+    _bulk_handoffs(acme, alice, 1)
+    response = client_for(sam).get(reverse("handoffs:queue_list"), {"new": value})
+    assert response.status_code == 200
+    assert response.context["new_id"] is None
+    assert response.content.decode().count('<article class="qcard') == 1
+
+
+def test_queue_keeps_the_valid_filters_and_ignores_the_others(client_for, acme, alice, sam):
+    _bulk_handoffs(acme, alice, 2, intent="park")
+    _bulk_handoffs(acme, alice, 3, intent="escalate")
+    query = {"intent": "park", "team": "²", "page": "9" * 5000, "new": "1"}
+    response = client_for(sam).get(reverse("handoffs:queue_list"), query)
+    assert response.status_code == 200
+    assert response.content.decode().count('<article class="qcard') == 2
+    assert response.context["new_id"] == 1
+
+
 def test_queue_shows_counts_per_intent(client_for, acme, alice, sam):
     _bulk_handoffs(acme, alice, 2, intent="park")
     _bulk_handoffs(acme, alice, 3)

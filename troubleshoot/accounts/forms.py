@@ -2,14 +2,15 @@ from django import forms
 
 from troubleshoot.accounts.models import MfaPolicy, Role, Team
 from troubleshoot.accounts.timezones import zone_choices
+from troubleshoot.input.text import UserTextField
 
 MAX_NAME = 80
 
 
-def browser_time_zone_field() -> forms.CharField:
+def browser_time_zone_field() -> UserTextField:
     """Hidden; static/js/timezone.js fills it with the browser's zone. Unknown or
     missing values are dropped by the service (the account's default applies)."""
-    return forms.CharField(
+    return UserTextField(
         required=False,
         max_length=64,
         widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
@@ -23,8 +24,8 @@ class SignupExtraForm(forms.Form):
     account_signup service, which creates the MSP account with its owner.
     """
 
-    account_name = forms.CharField(label="Company (your MSP)", max_length=120)
-    display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
+    account_name = UserTextField(label="Company (your MSP)", max_length=120)
+    display_name = UserTextField(label="Your name", max_length=MAX_NAME)
     field_order = ["account_name", "display_name", "email", "password1", "password2"]
     time_zone = browser_time_zone_field()
 
@@ -33,7 +34,7 @@ class SignupExtraForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    display_name = forms.CharField(label="Name", max_length=MAX_NAME)
+    display_name = UserTextField(label="Name", max_length=MAX_NAME)
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Role.choices, initial=Role.ENGINEER)
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
@@ -46,7 +47,7 @@ class InvitationForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
+    display_name = UserTextField(label="Your name", max_length=MAX_NAME)
     password = forms.CharField(widget=forms.PasswordInput, label="Choose a password")
     password_again = forms.CharField(widget=forms.PasswordInput, label="Password (again)")
     time_zone = browser_time_zone_field()
@@ -67,7 +68,7 @@ class MemberTeamForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label="Your name", max_length=MAX_NAME)
+    display_name = UserTextField(label="Your name", max_length=MAX_NAME)
     time_zone = forms.ChoiceField(label="Time zone", required=False)
 
     def __init__(self, *args, account_zone: str, **kwargs):
@@ -95,12 +96,12 @@ class RoleForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = UserTextField(max_length=80)
 
 
 class SignInSettingsForm(forms.Form):
     mfa_policy = forms.ChoiceField(label="Two-factor authentication", choices=MfaPolicy.choices)
-    sso_join_domain = forms.CharField(
+    sso_join_domain = UserTextField(
         label="Microsoft sign-in: let people of this email domain join",
         max_length=253,
         required=False,
@@ -118,7 +119,7 @@ EXPIRY_CHOICES = [
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(
+    name = UserTextField(
         max_length=80,
         label="Token name",
         help_text="What uses it, e.g. “PSA sync” or “queue dashboard”. Up to 80 characters.",

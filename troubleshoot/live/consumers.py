@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from troubleshoot.accounts.roles import is_engineer_or_above, is_member
+from troubleshoot.input.params import parse_id
 from troubleshoot.live.events import (
     ACCESS_CHANGED,
     CLOSE_ACCESS_CHANGED,
@@ -86,8 +87,8 @@ class EventsConsumer(AsyncJsonWebsocketConsumer):
     def _session_asked_for(self) -> int | None:
         """`?session=<id>`: a page showing one session also hears that session's group."""
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        value = (query.get("session") or [""])[0]
-        return int(value) if value.isdigit() else None
+        # parse_id, not str.isdigit(): "²" is a digit to isdigit() and no number to int().
+        return parse_id((query.get("session") or [""])[0])
 
     @staticmethod
     def _groups_for(user, session_id: int | None = None) -> tuple[bool, list[str]]:

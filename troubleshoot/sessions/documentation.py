@@ -2,7 +2,10 @@
 
 Used by the Markdown export, the print page's source, the escalation snapshot and
 the PSA note, so every place tells the same story. User text is quoted as text,
-never trusted as Markdown structure: it is flattened onto one line per item.
+never trusted as Markdown structure: it is flattened onto one line per item and
+Markdown-escaped, so `[x](https://evil.example)` in a note is those characters wherever
+the document is rendered, never a link. Only the document's own headings, lists and
+bold labels are Markdown.
 """
 
 from datetime import timedelta
@@ -10,16 +13,18 @@ from datetime import timedelta
 from django.utils import timezone
 
 from troubleshoot.accounts.timezones import full_datetime, load_zone
+from troubleshoot.input.text import markdown_escape
 from troubleshoot.sessions.models import Session, SessionKind, StepKind
 
 CHAT_EXCERPT = 400
 
 
 def _one_line(text: str, limit: int | None = None) -> str:
+    """User text as one line of literal text in the document (cut at `limit` first)."""
     flat = " ".join((text or "").split())
     if limit and len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
-    return flat
+    return markdown_escape(flat)
 
 
 def format_duration(delta: timedelta) -> str:
@@ -41,7 +46,7 @@ def _approach(session: Session) -> str:
     version = session.tree_version
     if version is None:
         return "AI chat"
-    tree = f"Decision tree “{version.title}” (v{version.number})"
+    tree = f"Decision tree “{_one_line(version.title)}” (v{version.number})"
     return f"AI chat, then {tree}" if session.kind == SessionKind.CHAT else tree
 
 
@@ -75,12 +80,12 @@ def _document(session: Session) -> str:
     if session.client_name:
         lines.append(f"- **Client:** {_one_line(session.client_name)}")
     if session.psa_ticket:
-        lines.append(f"- **PSA ticket:** #{session.psa_ticket}")
+        lines.append(f"- **PSA ticket:** #{_one_line(session.psa_ticket)}")
     lines.append(f"- **Approach:** {_approach(session)}")
     lines.append(f"- **Status:** {session.get_status_display()}")
-    lines.append(f"- **Engineer:** {session.user.display_name}")
+    lines.append(f"- **Engineer:** {_one_line(session.user.display_name)}")
     if session.assignee_id:
-        lines.append(f"- **Assigned to:** {session.assignee.display_name}")
+        lines.append(f"- **Assigned to:** {_one_line(session.assignee.display_name)}")
     started = full_datetime(session.created_at)
     lines.append(
         f"- **Started:** {started} · **Time spent:** {format_duration(time_spent(session))}"
@@ -110,14 +115,14 @@ def _document(session: Session) -> str:
                 if step.kind == StepKind.ASSISTANT_MESSAGE
                 else (step.author.display_name if step.author else "Engineer")
             )
-            lines.append(f"- **{who}:** {_one_line(step.text, CHAT_EXCERPT)}")
+            lines.append(f"- **{_one_line(who)}:** {_one_line(step.text, CHAT_EXCERPT)}")
 
     notes = [s for s in steps if s.kind == StepKind.NOTE]
     if notes:
         lines += ["", "## Notes"]
         for step in notes:
             author = step.author.display_name if step.author else "Someone"
-            lines.append(f"- {author}: {_one_line(step.note or step.text, 1000)}")
+            lines.append(f"- {_one_line(author)}: {_one_line(step.note or step.text, 1000)}")
 
     events = [s for s in steps if s.kind == StepKind.SYSTEM]
     if events:

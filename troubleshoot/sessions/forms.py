@@ -4,6 +4,7 @@ import re
 
 from django import forms
 
+from troubleshoot.input.text import UserTextField
 from troubleshoot.sessions.chat import MESSAGE_MAX
 from troubleshoot.sessions.models import NOTE_MAX, PROBLEM_SUMMARY_MAX
 
@@ -24,16 +25,16 @@ def clean_psa_ticket(value: str) -> str:
 
 
 class SessionStartForm(forms.Form):
-    problem_summary = forms.CharField(
+    problem_summary = UserTextField(
         max_length=PROBLEM_SUMMARY_MAX,
         label="Problem summary",
         help_text=f"One line the team will recognise, up to {PROBLEM_SUMMARY_MAX} characters.",
         widget=forms.TextInput(attrs={"placeholder": "Outlook is not syncing new mail"}),
     )
-    client_name = forms.CharField(
+    client_name = UserTextField(
         max_length=200, required=False, label="Client / company", help_text="Optional."
     )
-    psa_ticket = forms.CharField(
+    psa_ticket = UserTextField(
         max_length=41,
         required=False,
         label="PSA ticket",
@@ -55,7 +56,7 @@ class SessionDetailsForm(SessionStartForm):
 
 
 class ChatStartForm(SessionStartForm):
-    first_message = forms.CharField(
+    first_message = UserTextField(
         required=False,
         max_length=MESSAGE_MAX,
         label="Describe what you see",
@@ -67,7 +68,7 @@ class ChatStartForm(SessionStartForm):
 class AnswerForm(forms.Form):
     node = forms.IntegerField(min_value=1)
     option = forms.IntegerField(min_value=1)
-    note = forms.CharField(
+    note = UserTextField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What did you see? (optional)"}),
@@ -76,7 +77,7 @@ class AnswerForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = UserTextField(
         max_length=NOTE_MAX,
         label="Add a note",
         help_text=f"Up to {NOTE_MAX} characters.",
@@ -87,7 +88,7 @@ class NoteForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(
+    text = UserTextField(
         max_length=MESSAGE_MAX,
         label="Message",
         help_text=f"Up to {MESSAGE_MAX} characters.",
@@ -104,7 +105,7 @@ class MessageForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution_note = forms.CharField(
+    resolution_note = UserTextField(
         max_length=NOTE_MAX,
         label="What fixed it?",
         help_text=f"Goes into the documentation and the PSA note. Up to {NOTE_MAX} characters.",

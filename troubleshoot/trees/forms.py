@@ -2,6 +2,8 @@
 
 from django import forms
 
+from troubleshoot.input.params import PageField
+from troubleshoot.input.text import UserTextField
 from troubleshoot.trees.import_export import IMPORT_MAX_BYTES
 from troubleshoot.trees.models import (
     NODE_BODY_MAX,
@@ -10,20 +12,21 @@ from troubleshoot.trees.models import (
     TREE_TITLE_MAX,
     NodeKind,
 )
+from troubleshoot.trees.selectors import SEARCH_MAX
 
 
 class TreeMetaForm(forms.Form):
-    title = forms.CharField(
+    title = UserTextField(
         max_length=TREE_TITLE_MAX, help_text=f"Up to {TREE_TITLE_MAX} characters."
     )
-    category = forms.CharField(max_length=60, help_text="E.g. Email, Network, Printing.")
-    description = forms.CharField(
+    category = UserTextField(max_length=60, help_text="E.g. Email, Network, Printing.")
+    description = UserTextField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="When to use this tree. Up to 2000 characters.",
     )
-    tags = forms.CharField(
+    tags = UserTextField(
         required=False, max_length=300, help_text="Comma-separated, e.g. outlook, m365, sync."
     )
 
@@ -34,10 +37,10 @@ class TreeMetaForm(forms.Form):
 
 class NodeForm(forms.Form):
     kind = forms.ChoiceField(choices=NodeKind.choices)
-    title = forms.CharField(
+    title = UserTextField(
         max_length=NODE_TITLE_MAX, help_text=f"Up to {NODE_TITLE_MAX} characters."
     )
-    body = forms.CharField(
+    body = UserTextField(
         required=False,
         max_length=NODE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -46,7 +49,7 @@ class NodeForm(forms.Form):
 
 
 class OptionForm(forms.Form):
-    label = forms.CharField(
+    label = UserTextField(
         max_length=OPTION_LABEL_MAX, help_text=f"Up to {OPTION_LABEL_MAX} characters."
     )
     target = forms.IntegerField(required=False, min_value=1)
@@ -59,9 +62,12 @@ class StartNodeForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
+        # A plain file input: the default one also reads a "file-clear" checkbox and
+        # then hands clean() False instead of a file.
+        widget=forms.FileInput,
         help_text=f"A .json file exported from Baton, up to {IMPORT_MAX_BYTES // 1024} KB.",
     )
-    text = forms.CharField(
+    text = UserTextField(
         required=False,
         label="…or paste the JSON",
         widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
@@ -71,7 +77,7 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload is not None:
+        if upload:
             if upload.size > IMPORT_MAX_BYTES:
                 raise forms.ValidationError(
                     f"The file is larger than {IMPORT_MAX_BYTES // 1024} KB."
@@ -82,3 +88,12 @@ class ImportForm(forms.Form):
         else:
             raise forms.ValidationError("Choose a file or paste the exported JSON.")
         return data
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's GET parameters: ?q=&category=&page=. A search the database cannot
+    run (a NUL, bidi controls, too long) is a 400 with the reason, never a query."""
+
+    q = UserTextField(required=False, max_length=SEARCH_MAX, label="Search")
+    category = UserTextField(required=False, max_length=60)
+    page = PageField()

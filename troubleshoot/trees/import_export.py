@@ -8,6 +8,7 @@
 
 import json
 
+from troubleshoot.input.text import user_text_problems
 from troubleshoot.trees.models import (
     NODE_BODY_MAX,
     NODE_TITLE_MAX,
@@ -20,6 +21,9 @@ from troubleshoot.trees.validation import FOREIGN, GraphNode
 
 FORMAT = "baton-tree"
 IMPORT_MAX_BYTES = 512 * 1024
+# A tree file nests five deep and holds no number a tree uses; json.loads would parse
+# up to 4,300 digits before refusing with a ValueError of its own.
+NUMBER_MAX_DIGITS = 20
 
 
 class TreeImportError(ValueError):
@@ -61,6 +65,7 @@ def export_version(version) -> dict:
 
 
 def _text(value, what: str, limit: int, errors: list[str], *, required: bool = True) -> str:
+    """The same rules as the forms' text fields (troubleshoot/input/text.py)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -71,7 +76,35 @@ def _text(value, what: str, limit: int, errors: list[str], *, required: bool = T
         errors.append(f"{what} is missing.")
     if len(value) > limit:
         errors.append(f"{what} is longer than {limit} characters.")
+    errors += [f"{what}: {problem}" for problem in user_text_problems(value)]
     return value[:limit]
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > NUMBER_MAX_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(digits)
+
+
+def _load_json(raw: str):
+    """json.loads, with every way it can fail as a TreeImportError."""
+    try:
+        return json.loads(raw, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise TreeImportError(
+            [f"This is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."]
+        ) from None
+    except _NumberTooLong:
+        raise TreeImportError(
+            [f"The JSON holds a number longer than {NUMBER_MAX_DIGITS} digits."]
+        ) from None
+    except RecursionError:
+        # json's parser recurses once per nested [ or {: a file of 100,000 "[" gets here.
+        raise TreeImportError(["The JSON is nested too deeply to be a tree export."]) from None
 
 
 def parse_import(raw: str | bytes) -> dict:
@@ -89,12 +122,7 @@ def parse_import(raw: str | bytes) -> dict:
             raise TreeImportError(["The file is not UTF-8 text."]) from None
     if len(raw) > IMPORT_MAX_BYTES:
         raise TreeImportError([f"The JSON is larger than {IMPORT_MAX_BYTES // 1024} KB."])
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise TreeImportError(
-            [f"This is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."]
-        ) from None
+    data = _load_json(raw)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise TreeImportError([f'This is not a Baton tree export (expected "format": "{FORMAT}").'])
 
@@ -108,6 +136,8 @@ def parse_import(raw: str | bytes) -> dict:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         errors.append("Tags must be a list of words.")
         tags = []
+    for tag in tags:
+        errors += [f"The tag “{tag[:40]}”: {problem}" for problem in user_text_problems(tag)]
     tree = {
         "title": _text(meta.get("title"), "The tree title", TREE_TITLE_MAX, errors),
         "category": _text(meta.get("category"), "The category", 60, errors),
@@ -135,8 +165,10 @@ def parse_import(raw: str | bytes) -> dict:
             errors.append(f"Two nodes share the ref “{ref}”.")
         seen.add(ref)
         kind = item.get("kind")
-        if kind not in kinds:
-            errors.append(f"Node {index} has kind {kind!r}; use question, action or solution.")
+        if not isinstance(kind, str) or kind not in kinds:
+            # Never repr() what the file holds: it may be a list nested 900 deep.
+            shown = f"“{kind[:40]}”" if isinstance(kind, str) else f"a {type(kind).__name__}"
+            errors.append(f"Node {index} has kind {shown}; use question, action or solution.")
         options = []
         raw_options = item.get("options") or []
         if not isinstance(raw_options, list):

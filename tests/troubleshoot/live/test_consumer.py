@@ -119,6 +119,35 @@ def test_a_page_on_one_session_also_hears_that_sessions_group(alice, viewer, cha
     run(scenario)
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["%C2%B2", "9" * 5000, "99999999999999999999", "%D9%A3", "1%00", "-1", "session=1&session=x"],
+    ids=[
+        "superscript two",
+        "5,000 digits",
+        "beyond bigint",
+        "arabic-indic 3",
+        "NUL",
+        "-1",
+        "twice",
+    ],
+)
+def test_a_session_value_that_is_no_id_connects_without_a_session_group(alice, query):
+    """ "²".isdigit() is True and int("²") raises: that used to end the socket's connect."""
+
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            EventsConsumer.as_asgi(), f"/ws/events/?session={query}"
+        )
+        communicator.scope["user"] = alice
+        connected, _ = await communicator.connect()
+        assert connected
+        assert await communicator.receive_json_from(timeout=2) == {"type": "hello", "groups": 2}
+        await communicator.disconnect()
+
+    run(scenario)
+
+
 def test_messages_from_the_client_are_not_relayed(alice, sam):
     async def scenario():
         a, _ = await connect_as(alice)

@@ -103,6 +103,45 @@ def test_assessment_parses_the_models_json(fake_anthropic, alice, tree_v1):
     assert "<session_data>" in fake_anthropic.requests[0]["json"]["messages"][0]["content"]
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        '{"likely_cause": "PSU", "risk": "low", "n": ' + "9" * 5000 + "}",  # int() refuses
+        '{"likely_cause": ' + "[" * 5000 + "]" * 5000 + "}",  # json recurses per "["
+    ],
+    ids=["5,000 digits", "deep nesting"],
+)
+def test_an_answer_that_json_cannot_read_is_still_an_assessment(
+    fake_anthropic, alice, tree_v1, reply
+):
+    fake_anthropic.set(reply_text=reply)
+    session = make_session(alice, tree_version=tree_v1, problem_summary="Printer dead")
+    result = ai.assess_escalation(session_snapshot(session))
+    assert result.likely_cause == reply[:500] and result.risk == "medium"
+
+
+def test_the_escalation_package_keeps_the_models_text_as_text(fake_anthropic, alice, tree_v1):
+    """The model's answer is shaped by what engineers typed: a link it writes into the
+    likely cause or a next step is characters in the package, not a link."""
+    fake_anthropic.set(
+        reply_text='{"likely_cause": "See [fix](https://evil.example/x)", "risk": "low", '
+        '"next_steps": ["Run <https://evil.example/y>", "**Reboot**"]}'
+    )
+    session = make_session(alice, tree_version=tree_v1, problem_summary="Printer dead")
+    package = ai.assess_escalation(session_snapshot(session)).package_markdown
+    assert "**Likely cause:** See \\[fix\\](https://evil.example/x)" in package
+    assert "1. Run \\<https://evil.example/y>" in package
+    assert "2. \\*\\*Reboot\\*\\*" in package
+
+
+def test_offline_chat_shows_tree_titles_as_text(settings, alice, owner, acme):
+    settings.ANTHROPIC_API_KEY = ""
+    make_tree(acme, owner, title="Outlook [fix](https://evil.example)", category="Email")
+    session = make_session(alice, problem_summary="Outlook stuck")
+    reply = ai.chat_reply(session, [{"role": "user", "content": "Outlook fix"}])
+    assert "- Outlook \\[fix\\](https://evil.example) (Email)" in reply
+
+
 def test_offline_chat_is_honest_and_suggests_matching_trees(settings, alice, owner, acme):
     settings.ANTHROPIC_API_KEY = ""
     make_tree(acme, owner, title="Outlook not syncing", category="Email", tags="outlook")

@@ -118,3 +118,31 @@ def test_postgres_ranks_title_matches_above_node_text_matches(alice, owner, acme
     # stemming: "printers" finds "printer"
     page, _ = library_page(alice, query="printers")
     assert {t.title for t in page.object_list} == {"Printer offline", "Slow PC"}
+
+
+@pytest.mark.parametrize(
+    "query, sentence",
+    [
+        ({"q": "printer\x00"}, "Remove the NUL character"),
+        ({"category": "\x00"}, "Remove the NUL character"),
+        ({"q": "abc\u202edcba"}, "text-direction control characters"),
+        ({"q": "x" * 201}, "at most 200 characters"),
+    ],
+)
+def test_a_search_the_database_cannot_run_is_a_400_with_the_reason(
+    client_for, alice, owner, acme, query, sentence
+):
+    """A NUL reached PostgreSQL as a DataError (500) before the filters were a form."""
+    make_tree(acme, owner, title="Printer offline", category="Printing")
+    response = client_for(alice).get(reverse("troubleshoot:tree_list"), query)
+    assert response.status_code == 400
+    assert sentence in response.content.decode()
+    assert titles(response) == ["Printer offline"]  # the unfiltered library below
+
+
+def test_a_page_that_is_no_number_shows_the_first_page(client_for, alice, owner, acme):
+    for n in range(3):
+        make_tree(acme, owner, title=f"Tree {n}")
+    for page in ("²", "9" * 5000, "-1"):
+        response = client_for(alice).get(reverse("troubleshoot:tree_list"), {"page": page})
+        assert response.status_code == 200 and response.context["page"].number == 1

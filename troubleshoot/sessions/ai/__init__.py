@@ -219,7 +219,9 @@ def _anthropic_assessment(snapshot: dict) -> Assessment:
     start, end = text.find("{"), text.rfind("}")
     try:
         data = json.loads(text[start : end + 1]) if start >= 0 else {}
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
+        # Not JSON, a number of more than 4,300 digits, or nesting deeper than the parser
+        # recurses: the model's answer is then read as plain text below.
         data = {}
     steps = data.get("next_steps") if isinstance(data.get("next_steps"), list) else []
     likely = str(data.get("likely_cause") or text[:500])

@@ -5,6 +5,7 @@ published trees for the problem and lists the generic next checks for the
 category the text (or the tree) points at.
 """
 
+from troubleshoot.input.text import markdown_escape
 from troubleshoot.sessions.ai import Assessment
 
 OFFLINE_LABEL = "Offline assistant (no AI model configured)"
@@ -130,7 +131,8 @@ def offline_chat_reply(session, messages: list[dict]) -> str:
             "**Matching decision trees** (use *Start tree* to walk one in this session):",
             "",
         ]
-        lines += [f"- {t.title} ({t.category})" for t in trees]
+        # Titles are typed by engineers: text, not Markdown, in this Markdown reply.
+        lines += [f"- {markdown_escape(t.title)} ({markdown_escape(t.category)})" for t in trees]
     else:
         lines += ["", "No published tree in your library matches these words yet."]
     heading = f"Generic next checks for {category}" if category else "Generic first checks"
@@ -142,17 +144,30 @@ def offline_chat_reply(session, messages: list[dict]) -> str:
 def assessment_markdown(
     heading: str, likely_cause: str, next_steps: list[str], risk: str, snapshot: dict
 ) -> str:
+    """The escalation package. Every value in it is text (the model's answer is shaped
+    by what engineers typed; step titles are typed by engineers): escaped, so only the
+    headings and lists here are Markdown."""
     tried = [s for s in snapshot.get("steps", []) if s.get("kind") == "answer"]
-    lines = [f"## {heading}", "", f"**Likely cause:** {likely_cause}", f"**Risk:** {risk}"]
+    lines = [
+        f"## {heading}",
+        "",
+        f"**Likely cause:** {_text(likely_cause)}",
+        f"**Risk:** {_text(risk)}",
+    ]
     if tried:
         lines += ["", "**Already tried:**", ""]
         for step in tried:
             mark = " (backtracked)" if step.get("abandoned") else ""
-            lines.append(f"- {step.get('node_title')} → {step.get('choice')}{mark}")
+            lines.append(f"- {_text(step.get('node_title'))} → {_text(step.get('choice'))}{mark}")
     if next_steps:
         lines += ["", "**Suggested next steps:**", ""]
-        lines += [f"{i}. {s}" for i, s in enumerate(next_steps, start=1)]
+        lines += [f"{i}. {_text(s)}" for i, s in enumerate(next_steps, start=1)]
     return "\n".join(lines) + "\n"
+
+
+def _text(value) -> str:
+    """One line of literal text inside the package's Markdown."""
+    return markdown_escape(" ".join(str(value or "").split()))
 
 
 def offline_assessment(snapshot: dict) -> Assessment:

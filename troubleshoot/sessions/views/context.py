@@ -1,6 +1,7 @@
 """What the session page and its partials need, built in a bounded number of queries."""
 
 from troubleshoot.accounts.roles import is_engineer_or_above
+from troubleshoot.input.params import parse_id
 from troubleshoot.sessions.extensions import SESSION_PANELS
 from troubleshoot.sessions.forms import MessageForm, NoteForm, ResolveForm
 from troubleshoot.sessions.models import SessionKind, SessionStatus, StepKind
@@ -33,13 +34,6 @@ def _walker_node(session, path, requested_node_id):
     return node, revisiting
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def session_context(request, session, **extra) -> dict:
     user = request.user
     steps = steps_for_session(session)
@@ -47,7 +41,7 @@ def session_context(request, session, **extra) -> dict:
     can_work = can_work_on_session(user, session)
     node, revisiting = (None, False)
     if session.tree_version_id:
-        node, revisiting = _walker_node(session, path, _int_or_none(request.GET.get("at")))
+        node, revisiting = _walker_node(session, path, parse_id(request.GET.get("at")))
     last_user_text = next((s.text for s in reversed(steps) if s.kind == StepKind.USER_MESSAGE), "")
     suggestions = []
     if session.kind == SessionKind.CHAT and can_work:

@@ -18,7 +18,7 @@ from troubleshoot.accounts.roles import (
     member_required,
 )
 from troubleshoot.trees import services as tree_services
-from troubleshoot.trees.forms import ImportForm, TreeMetaForm
+from troubleshoot.trees.forms import ImportForm, LibraryFilterForm, TreeMetaForm
 from troubleshoot.trees.import_export import TreeImportError, export_version
 from troubleshoot.trees.selectors import (
     draft_with_nodes,
@@ -34,12 +34,17 @@ from troubleshoot.trees.selectors import (
 @member_required
 @require_GET
 def tree_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    category = request.GET.get("category", "").strip()[:60]
-    page, categories = library_page(
-        request.user, query=query, category=category, page=request.GET.get("page", 1)
-    )
+    filters = LibraryFilterForm(request.GET)
+    status = 200
+    if filters.is_valid():
+        query, category = filters.cleaned_data["q"], filters.cleaned_data["category"]
+        page_number = filters.cleaned_data["page"]
+    else:
+        # Shown with the reason; the library below is the unfiltered first page.
+        query, category, page_number, status = "", "", 1, 400
+    page, categories = library_page(request.user, query=query, category=category, page=page_number)
     context = {
+        "filters": filters,
         "page": page,
         "trees": page.object_list,
         "categories": categories,
@@ -51,7 +56,7 @@ def tree_list(request):
     template = "troubleshoot/tree_list.html"
     if request.htmx and request.htmx.target == "tree-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 @member_required
