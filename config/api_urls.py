@@ -2,6 +2,8 @@
 OpenAPI schema at /api/schema/ and its browsable page at /api/docs/ (Swagger UI
 served from the drf-spectacular-sidecar package: no CDN)."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -20,7 +22,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        # Swagger UI's page carries one inline <style> block; its script is a separate
+        # file (the split view), so scripts stay 'self' only, here as everywhere.
+        csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
         name="api-docs",
     ),
 ]

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.fields import EncryptedJSONField
+from notifications.fields import EncryptedJSONField, EncryptedTextField
 from troubleshoot.models import Account
 
 
@@ -145,7 +145,7 @@ class Webhook(models.Model):
     description = models.CharField(max_length=120, blank=True)
     url = models.CharField(max_length=500)
     events = models.JSONField(default=list)
-    secret = models.CharField(max_length=80)
+    secret = EncryptedTextField()  # a Fernet token in the database, like integration secrets
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     disabled_at = models.DateTimeField(null=True, blank=True)

@@ -494,7 +494,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # data: for the TOTP QR code allauth draws as an inline SVG image.
+        "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF, _socket_origin],
         "object-src": [NONE],

@@ -47,3 +47,13 @@ def test_templates_have_no_inline_script_style_or_handler(path):
 def test_the_500_page_renders_without_a_request():
     # Django's server_error renders it with no context at all.
     assert "Something went wrong" in get_template("500.html").render()
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_allows_only_its_inline_style(client_for, alice):
+    policy = client_for(alice).get("/api/docs/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert directives["script-src"] == "'self'"
+    # Everywhere else styles stay 'self' only.
+    assert "'unsafe-inline'" not in client_for(alice).get("/trees/")["Content-Security-Policy"]

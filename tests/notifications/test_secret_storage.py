@@ -119,5 +119,44 @@ def test_the_migration_reverses_to_plain_json():
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([AFTER])
+        executor.migrate(executor.loader.graph.leaf_nodes())
     assert Integration.objects.get().secrets == {"webhook_url": "https://h/x"}
+
+
+WEBHOOK_BEFORE = ("notifications", "0003_webhooks")
+
+
+def stored_webhook_secrets() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM notifications_webhook ORDER BY id")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+def test_a_webhooks_signing_secret_is_a_token_in_the_table(acme):
+    from notifications.models import Webhook
+
+    Webhook.objects.create(account=acme, url="https://h/x", events=[], secret="whsec-plain")
+    [stored] = stored_webhook_secrets()
+    assert "whsec-plain" not in stored and stored.startswith("gAAAA")
+    assert Webhook.objects.get().secret == "whsec-plain"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_webhook_secrets_saved_in_plain():
+    account = make_account("Hooked MSP")
+    executor = MigrationExecutor(connection)
+    executor.migrate([WEBHOOK_BEFORE])
+    try:
+        old_apps = executor.loader.project_state([WEBHOOK_BEFORE]).apps
+        OldWebhook = old_apps.get_model("notifications", "Webhook")
+        OldWebhook.objects.create(account_id=account.pk, url="https://h/x", secret="whsec-old")
+        assert stored_webhook_secrets() == ["whsec-old"]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert "whsec-old" not in stored_webhook_secrets()[0]
+    from notifications.models import Webhook
+
+    assert Webhook.objects.get().secret == "whsec-old"
