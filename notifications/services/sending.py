@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from notifications import transports
 from notifications.models import Channel, Delivery, DeliveryStatus, Integration
-from notifications.services.notify import notify_user
 from notifications.services.queueing import (
     delayed_retry_possible,
     enqueue_deliveries_on_commit,
     enqueue_delivery,
     enqueue_each,
 )
+from notifications.services.switch_off import switch_off_and_tell_admins
 from notifications.transports.http import TransportError
 from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
@@ -250,34 +250,18 @@ def integration_disable(*, integration_id: int, reason: str) -> bool:
     every admin and owner gets a bell notification. Returns False when it was off
     already, so concurrent failures tell the admins once.
     """
-    now = timezone.now()
     integration = Integration.objects.select_for_update().filter(pk=integration_id).first()
-    if integration is None or not integration.enabled:
-        return False
-    integration.enabled = False
-    integration.disabled_reason = reason[:300]
-    integration.disabled_at = now
-    integration.save(update_fields=["enabled", "disabled_reason", "disabled_at", "updated_at"])
-    Delivery.objects.filter(integration=integration, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.DISABLED,
-        updated_at=now,
-        last_error=f"Integration disabled: {reason}"[:2000],
+    return switch_off_and_tell_admins(
+        integration,
+        reason=reason,
+        pending=Delivery.objects.filter(integration=integration),
+        error_prefix="Integration disabled",
+        title=f"{integration.get_kind_display()} integration disabled" if integration else "",
+        kind="integration_disabled",
+        body="Baton stopped sending to it after a permanent error. Fix the settings and "
+        "save them to turn it back on.",
+        link="/account/integrations/",
     )
-    for admin_id in (
-        User.objects.members_of(integration.account_id)
-        .admins_or_above()
-        .values_list("pk", flat=True)
-    ):
-        notify_user(
-            account_id=integration.account_id,
-            recipient_id=admin_id,
-            kind="integration_disabled",
-            title=f"{integration.get_kind_display()} integration disabled: {reason}",
-            body="Baton stopped sending to it after a permanent error. Fix the settings and "
-            "save them to turn it back on.",
-            link="/account/integrations/",
-        )
-    return True
 
 
 @transaction.atomic(durable=True)

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from notifications.models import Channel, Delivery, Webhook, WebhookEvent
 from notifications.services.integrations import validate_service_url
-from notifications.services.notify import _create_deliveries, notify_user
+from notifications.services.notify import _create_deliveries
+from notifications.services.switch_off import switch_off_and_tell_admins
 from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
 
@@ -189,33 +190,18 @@ def webhook_disable(*, webhook_id: int, reason: str) -> bool:
     Its other pending deliveries become `disabled`. Returns False when it was off
     already, so concurrent failures tell the admins once.
     """
-    from notifications.models import DeliveryStatus
-
-    now = timezone.now()
     webhook = Webhook.objects.select_for_update().filter(pk=webhook_id).first()
-    if webhook is None or not webhook.enabled:
-        return False
-    webhook.enabled = False
-    webhook.disabled_reason = reason[:300]
-    webhook.disabled_at = now
-    webhook.save(update_fields=["enabled", "disabled_reason", "disabled_at", "updated_at"])
-    Delivery.objects.filter(webhook=webhook, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.DISABLED,
-        updated_at=now,
-        last_error=f"Webhook disabled: {reason}"[:2000],
+    return switch_off_and_tell_admins(
+        webhook,
+        reason=reason,
+        pending=Delivery.objects.filter(webhook=webhook),
+        error_prefix="Webhook disabled",
+        title=f"Webhook {webhook_id} disabled",
+        kind="webhook_disabled",
+        body="Baton stopped calling it after a permanent error. Fix its URL or turn it "
+        "back on through the API.",
+        link="/account/deliveries/?channel=webhook",
     )
-    admins = User.objects.members_of(webhook.account_id).admins_or_above()
-    for admin_id in admins.values_list("pk", flat=True):
-        notify_user(
-            account_id=webhook.account_id,
-            recipient_id=admin_id,
-            kind="webhook_disabled",
-            title=f"Webhook {webhook.pk} disabled: {reason}",
-            body="Baton stopped calling it after a permanent error. Fix its URL or turn it "
-            "back on through the API.",
-            link="/account/deliveries/?channel=webhook",
-        )
-    return True
 
 
 def person(user) -> dict | None:
