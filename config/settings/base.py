@@ -7,10 +7,8 @@ public deployment cannot do without and turns on the HTTPS hardening.
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.proxies import parse_trusted_proxies
@@ -24,6 +22,7 @@ from config.settings.env import (
     require,
     require_base_url,
 )
+from config.settings.headers import PERMISSIONS_POLICY_NONE, content_security_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -250,94 +249,12 @@ AUTHENTICATION_BACKENDS = ["troubleshoot.accounts.auth_backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-ACCOUNT_ADAPTER = "troubleshoot.accounts.signin.BatonAccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "troubleshoot.accounts.forms.SignupExtraForm"
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_UNIQUE_EMAIL = True
-# A sign-up or a changed address counts once its owner clicks the emailed link; login
-# answers and sign-up never tell whether an address has an account.
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Baton] "
-ACCOUNT_LOGOUT_REDIRECT_URL = "login"
-ACCOUNT_SESSION_REMEMBER = None  # a "Remember me" box on the login form
-ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("BATON_REAUTH_SECONDS", 300)
-# Password reset links are single-use (the token includes the password hash and the
-# last login) and expire after PASSWORD_RESET_TIMEOUT seconds.
-PASSWORD_RESET_TIMEOUT = env_int("BATON_PASSWORD_RESET_SECONDS", 3600)
-# Every limit lives in the cache (Redis in production, so every process shares it).
-# Attempts are counted before the password is checked, under a cache lock, so
-# concurrent guesses cannot slip past the limit, and the hashing work anonymous
-# traffic can cause stays bounded per address and per client.
-ACCOUNT_RATE_LIMITS = {
-    "login": env("BATON_RATE_LOGIN", "30/m/ip"),
-    "login_failed": env("BATON_RATE_LOGIN_FAILED", "20/5m/ip,5/5m/key"),
-    "signup": env("BATON_RATE_SIGNUP", "10/10m/ip"),
-    "reset_password": env("BATON_RATE_RESET_PASSWORD", "10/10m/ip,3/10m/key"),
-    "reset_password_from_key": "20/m/ip",
-}
-# Behind a reverse proxy the client's address comes from X-Forwarded-For: set how many
-# proxies in front of Baton append to it (0: use the socket's address).
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("BATON_TRUSTED_PROXY_COUNT", 0)
+# Sign-in (django-allauth: email login, verification, rate limits, MFA, Microsoft).
+from config.settings.signin import *  # noqa: E402, F403
 
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_TOTP_ISSUER = "Baton"
-MFA_TOTP_TOLERANCE = 1  # one 30 s step either way, for phone clocks a little off
-MFA_PASSKEY_LOGIN_ENABLED = True
-# The security-key forms with a credential field hostile JSON cannot turn into a 500.
-MFA_FORMS = {
-    "add_webauthn": "troubleshoot.accounts.webauthn_forms.AddWebAuthnForm",
-    "signup_webauthn": "troubleshoot.accounts.webauthn_forms.SignupWebAuthnForm",
-    "login_webauthn": "troubleshoot.accounts.webauthn_forms.LoginWebAuthnForm",
-    "reauthenticate_webauthn": "troubleshoot.accounts.webauthn_forms.ReauthenticateWebAuthnForm",
-}
 # Security keys need https, except on localhost (embedded mode, the browser suite).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
-SOCIALACCOUNT_ADAPTER = "troubleshoot.accounts.microsoft.MicrosoftSignInAdapter"
-SOCIALACCOUNT_ONLY = False
-SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # Baton matches invited people itself
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_STORE_TOKENS = False
-# Sign in with Microsoft (Entra ID, OpenID Connect), per deployment. The tenant is your
-# directory's ID: the ID token's issuer must match it.
-BATON_MICROSOFT_CLIENT_ID = env("BATON_MICROSOFT_CLIENT_ID")
-BATON_MICROSOFT_TENANT = env("BATON_MICROSOFT_TENANT")
-# Tests point the discovery URL at a local fake provider.
-BATON_MICROSOFT_SERVER_URL = env(
-    "BATON_MICROSOFT_SERVER_URL",
-    f"https://login.microsoftonline.com/{BATON_MICROSOFT_TENANT}/v2.0"
-    if BATON_MICROSOFT_TENANT
-    else "",
-)
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": (
-            [
-                {
-                    "provider_id": "microsoft",
-                    "name": "Microsoft",
-                    "client_id": BATON_MICROSOFT_CLIENT_ID,
-                    "secret": env("BATON_MICROSOFT_CLIENT_SECRET"),
-                    "settings": {
-                        "server_url": BATON_MICROSOFT_SERVER_URL,
-                        "scope": ["openid", "profile", "email"],
-                    },
-                }
-            ]
-            if BATON_MICROSOFT_CLIENT_ID and BATON_MICROSOFT_SERVER_URL
-            else []
-        ),
-    }
-}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -349,49 +266,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- REST API (/api/v1/) ------------------------------------------------------
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Scripts: a personal access token. The browser: its login cookie, with CSRF.
-        "troubleshoot.accounts.api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["troubleshoot.accounts.api.permissions.IsMember"],
-    "DEFAULT_THROTTLE_CLASSES": ["troubleshoot.accounts.api.throttles.TokenRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "troubleshoot.accounts.api.pagination.ApiPagination",
-    "DEFAULT_SCHEMA_CLASS": "troubleshoot.accounts.api.schema.BatonAutoSchema",
-    "EXCEPTION_HANDLER": "troubleshoot.accounts.api.errors.api_exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["troubleshoot.accounts.api.parsers.SafeJSONParser"],
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-# Requests per token (per person for the browser) and period: 429 with Retry-After past it.
-BATON_API_RATE = env("BATON_API_RATE", "120/min")
-BATON_API_THROTTLE_CACHE = "default"
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Baton API",
-    "DESCRIPTION": (
-        "Troubleshooting sessions, decision trees, handoffs and notifications of your "
-        "account. Authenticate with a personal access token (`Authorization: Bearer "
-        "baton_…`, created on your profile page) or, in the browser, your login. "
-        "Another account's ids answer 404; a role that may not do something gets 403."
-    ),
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "SessionStatusEnum": "troubleshoot.sessions.models.SessionStatus",
-        "SessionKindEnum": "troubleshoot.sessions.models.SessionKind",
-        "StepKindEnum": "troubleshoot.sessions.models.StepKind",
-        "NodeKindEnum": "troubleshoot.trees.models.NodeKind",
-        "HandoffStatusEnum": "handoffs.models.HandoffStatus",
-        "HandoffEventKindEnum": "handoffs.models.EventKind",
-    },
-}
+from config.settings.api import *  # noqa: E402, F403
 
 # --- Email ----------------------------------------------------------------
 EMAIL_URL = env("EMAIL_URL")
@@ -482,50 +357,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Content-Security-Policy (django-csp): scripts and styles only from Baton's own static
-# files, no inline script, style or on* handler, no eval (htmx's config meta tag in
-# base.html turns its eval and its injected indicator <style> off). connect-src 'self'
-# covers the websocket on the page's own host (CSP 3); the explicit ws(s) origin of
-# BATON_BASE_URL is for browsers that predate that.
-_base = urlsplit(BATON_BASE_URL)
-_socket_origin = f"{'wss' if _base.scheme == 'https' else 'ws'}://{_base.netloc}"
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        # data: for the TOTP QR code allauth draws as an inline SVG image.
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF, _socket_origin],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-# Permissions-Policy (django-permissions-policy): Baton uses none of these features.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in [
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    ]
-}
+# Content-Security-Policy and Permissions-Policy on every response (config/settings/headers.py).
+CONTENT_SECURITY_POLICY = content_security_policy(BATON_BASE_URL)
+PERMISSIONS_POLICY = PERMISSIONS_POLICY_NONE
 
 LOGGING = {
     "version": 1,
