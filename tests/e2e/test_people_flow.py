@@ -18,6 +18,7 @@ from tests.factories_sessions import add_step, make_session
 from troubleshoot.models import Invitation, Role, Step, StepKind, User
 
 LINK = re.compile(r"https?://[^/\s]+/invitations/[A-Za-z0-9_\-]+/")
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+/accounts/confirm-email/[^/\s]+/")
 NEW_PASSWORD = "a-long-pass-phrase"
 # Wed 17 Jan 2024, 23:30 UTC: Thu 18 Jan, 08:30 in Tokyo.
 MOMENT = datetime(2024, 1, 17, 23, 30, tzinfo=UTC)
@@ -66,11 +67,11 @@ class PeopleInTheBrowser(BrowserLiveServerTestCase):
         self.contexts.append(context)
         return context.new_page()
 
-    def emailed_link(self, to: str) -> str:
+    def emailed_link(self, to: str, link=LINK) -> str:
         for path in sorted(self.mail_dir.iterdir()):
             text = path.read_text()
             if f"To: {to}" in text:
-                match = LINK.search(text)
+                match = link.search(text)
                 assert match, text
                 return match.group(0)
         raise AssertionError(f"no email to {to} in {self.mail_dir}")
@@ -156,12 +157,15 @@ class PeopleInTheBrowser(BrowserLiveServerTestCase):
         page.fill("input[name=account_name]", "Harbor Tech")
         page.fill("input[name=display_name]", "Hana Harbor")
         page.fill("input[name=email]", "hana@harbor.example")
-        page.fill("input[name=password]", NEW_PASSWORD)
-        page.fill("input[name=password_again]", NEW_PASSWORD)
+        page.fill("input[name=password1]", NEW_PASSWORD)
+        page.fill("input[name=password2]", NEW_PASSWORD)
         page.click("text=Create account")
-        page.wait_for_selector("text=Welcome to Baton, Hana.")
         hana = User.objects.get(email="hana@harbor.example")
         assert (hana.time_zone, hana.account.time_zone) == ("America/Chicago", "America/Chicago")
+        # Signed in once the emailed link confirms the address (same browser session).
+        page.goto(self.emailed_link("hana@harbor.example", CONFIRM_LINK))
+        page.click("button:has-text('Confirm')")
+        page.wait_for_url("**/sessions/**")
         page.goto("/account/profile/")
         page.wait_for_selector("text=Times are shown in CST (America/Chicago)")
         assert page.inner_text("[data-browser-time-zone-name]") == "America/Chicago"
