@@ -127,9 +127,11 @@ def api_for(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """The API's rate limit counts in the cache; each test starts with none counted."""
+    """The API's and sign-in's rate limits count in the caches (this process' memory in
+    tests); each test starts with none counted."""
     from django.conf import settings
     from django.core.cache import caches
 
     caches[settings.BATON_API_THROTTLE_CACHE].clear()
+    caches["default"].clear()
     yield

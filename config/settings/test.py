@@ -5,7 +5,7 @@ the same suite covers both modes (CI sets them, a laptop may not).
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, DATABASES
+from config.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -21,7 +21,13 @@ BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
 
 # The API's rate-limit counts in a cache of this process only, emptied before each test
 # (tests/conftest.py), so one test's requests never count against another's.
-CACHES = {**CACHES, "api-throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sign-in rate limits count in the default cache too: in this process' memory, emptied
+# before each test like the API's, so no test inherits another's (or another run's)
+# attempts from Redis. Production keeps Redis, shared by every process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api-throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 BATON_API_THROTTLE_CACHE = "api-throttle"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

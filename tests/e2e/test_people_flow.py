@@ -7,6 +7,7 @@ browser's zone. Screenshots land in tests/e2e/artifacts/ (ignored by git).
 import re
 import shutil
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,13 +69,18 @@ class PeopleInTheBrowser(BrowserLiveServerTestCase):
         return context.new_page()
 
     def emailed_link(self, to: str, link=LINK) -> str:
-        for path in sorted(self.mail_dir.iterdir()):
-            text = path.read_text()
-            if f"To: {to}" in text:
+        # The mail may land a moment after the page answered: look for a few seconds.
+        deadline = time.monotonic() + 10
+        while True:
+            for path in sorted(self.mail_dir.iterdir()):
+                text = path.read_text()
                 match = link.search(text)
-                assert match, text
-                return match.group(0)
-        raise AssertionError(f"no email to {to} in {self.mail_dir}")
+                if f"To: {to}" in text and match:
+                    return match.group(0)
+            if time.monotonic() > deadline:
+                names = [p.name for p in self.mail_dir.iterdir()]
+                raise AssertionError(f"no email to {to} in {self.mail_dir}: {names}")
+            time.sleep(0.2)
 
     def test_invited_person_opens_the_emailed_link_sets_a_password_and_lands_in_their_account(
         self,
@@ -160,6 +166,8 @@ class PeopleInTheBrowser(BrowserLiveServerTestCase):
         page.fill("input[name=password1]", NEW_PASSWORD)
         page.fill("input[name=password2]", NEW_PASSWORD)
         page.click("text=Create account")
+        # allauth's "verification sent" page: the account exists and the email has left.
+        page.wait_for_url("**/accounts/confirm-email/")
         hana = User.objects.get(email="hana@harbor.example")
         assert (hana.time_zone, hana.account.time_zone) == ("America/Chicago", "America/Chicago")
         # Signed in once the emailed link confirms the address (same browser session).
