@@ -13,13 +13,14 @@ from notifications.services.integrations import (
     integration_save,
     integration_send_test,
 )
-from notifications.services.notify import notify_escalation, notify_unclaimed, notify_user
+from notifications.services.notify import notify_escalation, notify_user
 from notifications.services.sending import (
     deliveries_sweep,
     delivery_retry,
     delivery_send,
     integration_disable,
 )
+from notifications.services.unclaimed import notify_unclaimed
 from notifications.services.webhooks import (
     notify_session_resolved,
     notify_webhooks,

@@ -6,7 +6,6 @@ bell rows and Delivery rows in that transaction and register after-commit work. 
 the caller rolls back, nothing was sent and nothing is left behind.
 """
 
-from datetime import timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -306,85 +305,6 @@ def notify_escalation(
     )
     deliveries += more_deliveries
     return _create_deliveries(deliveries, new_event=new_event)
-
-
-def unclaimed_title(*, minutes_waiting: int, escalation: str) -> str:
-    return f"Still unclaimed after {minutes_waiting} min · {escalation}"
-
-
-@transaction.atomic(savepoint=False)
-def notify_unclaimed(
-    *,
-    account_id: int,
-    event_key: str,
-    requester_name: str,
-    session_id: int,
-    problem_summary: str,
-    psa_ticket: str,
-    priority: str,
-    link_path: str,
-    minutes_waiting: int,
-) -> list[int]:
-    """The unclaimed ladder's re-notification to the account's admins and owners.
-
-    Bell rows, emails (every preference except "none": the ladder is an admin duty
-    alert, not one of the escalations "targeted" filters out) and Slack/Teams posts
-    saying how long it has waited. Never a PSA note. Idempotent per event_key, with
-    the same after-commit work as notify_escalation. Returns the Delivery ids.
-    """
-    link = local_path(link_path)
-    title = unclaimed_title(
-        minutes_waiting=minutes_waiting,
-        escalation=escalation_title(
-            requester_name=requester_name, psa_ticket=psa_ticket, problem_summary=problem_summary
-        ),
-    )
-    facts = {
-        "kind": KIND_UNCLAIMED,
-        "title": title,
-        "summary": problem_summary[:BODY_LIMIT],
-        "requester_name": requester_name,
-        "target_name": "",
-        "priority": priority,
-        "psa_ticket": psa_ticket,
-        "session_id": session_id,
-        "minutes_waiting": minutes_waiting,
-        "url": absolute_url(link),
-        # When it was escalated, to the minute the ladder counts in.
-        "at": (timezone.now() - timedelta(minutes=minutes_waiting)).isoformat(),
-    }
-    recipients = _recipients(User.objects.members_of(account_id).admins_or_above())
-    notifications = _create_notifications(
-        [
-            Notification(
-                recipient_id=user.pk,
-                account_id=account_id,
-                kind=KIND_UNCLAIMED,
-                title=title,
-                body=facts["summary"],
-                link=link,
-                event_key=event_key,
-            )
-            for user in recipients
-        ],
-        event_key,
-    )
-    _push_new(notifications.values(), account_id=account_id)
-    deliveries = [
-        _email_delivery(
-            account_id=account_id,
-            event_key=event_key,
-            user=user,
-            notification=notifications[user.pk],
-            facts=facts,
-        )
-        for user in recipients
-        if user.email_choice != EmailPreference.NONE and user.pk in notifications
-    ]
-    deliveries += _webhook_and_psa_deliveries(
-        account_id=account_id, event_key=event_key, facts=facts, psa_ticket="", documentation=None
-    )
-    return _create_deliveries(deliveries)
 
 
 @transaction.atomic(savepoint=False)
