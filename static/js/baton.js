@@ -113,6 +113,24 @@
     if (elt && elt.dataset && elt.dataset.live === "new") elt.classList.add("slide-in");
   });
 
+  // The top bar's disclosures (menu, bell, user menu) are <details>: Escape closes the
+  // open one and puts focus back on its button; a click elsewhere closes them.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape") return;
+    document.querySelectorAll(".topbar details[open]").forEach(function (menu) {
+      var hadFocus = menu.contains(document.activeElement);
+      menu.open = false;
+      if (hadFocus) menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (evt) {
+    document.querySelectorAll(".topbar details[open]").forEach(function (menu) {
+      if (!menu.contains(evt.target) && !(menu.id === "navmenu" && evt.target.closest(".mainnav"))) {
+        menu.open = false;
+      }
+    });
+  });
+
   // Show the server's sentence for a 409/400/403 on an htmx request instead of
   // swallowing it silently.
   document.addEventListener("htmx:beforeSwap", function (evt) {
