@@ -12,8 +12,7 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret
-from allauth.mfa.totp.internal.auth import hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core.management import call_command
 
 from handoffs.models import Handoff
@@ -51,7 +50,9 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
         if who not in self.contexts:
             context = axe_context(self.browser, self.live_server_url)
             if who is not None:
-                cookie = session_cookie(person(who) if "@" not in who else User.objects.get(email=who))
+                cookie = session_cookie(
+                    person(who) if "@" not in who else User.objects.get(email=who)
+                )
                 context.add_cookies(
                     [{"name": "sessionid", "value": cookie, "url": self.live_server_url}]
                 )

@@ -178,9 +178,7 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
 
         jim = person("jim")
         session = make_session(jim, problem_summary="Teams calls drop after ten minutes")
-        new = handoff_create(
-            actor=jim, session_id=session.pk, intent="escalate", priority="urgent"
-        )
+        new = handoff_create(actor=jim, session_id=session.pk, intent="escalate", priority="urgent")
         page.wait_for_selector(f"#handoff-{new.pk}", timeout=10_000)
         page.wait_for_function(
             "() => document.getElementById('queue-announcer').textContent.length > 0"
