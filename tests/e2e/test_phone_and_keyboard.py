@@ -23,6 +23,7 @@ from tests.e2e.browser import (
 )
 from tests.factories_sessions import make_session
 from troubleshoot.models import Session, User
+from troubleshoot.trees.models import Tree
 
 PHONE = {"width": 390, "height": 844}
 
@@ -30,6 +31,17 @@ FITS = """() => ({
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
 })"""
+
+# What sticks out past the right edge (for the failure message).
+STICKING_OUT = """() => {
+    const out = [];
+    document.querySelectorAll('main *').forEach(el => {
+        const r = el.getBoundingClientRect();
+        const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
+        if (r.right > window.innerWidth + 1) out.push(name + ' ' + Math.round(r.right));
+    });
+    return out.slice(0, 8);
+}"""
 
 
 def person(name: str) -> User:
@@ -123,6 +135,32 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         self.assert_inside_viewport(jane_page, ".walker .answers .button >> nth=0")
         self.assert_fits(jane_page, "session walk")
         screenshot(jane_page, "phone-session-walk-dark")
+
+    def test_the_other_main_pages_fit_a_phone_too(self):
+        tree = Tree.objects.filter(account=person("olivia").account).order_by("pk").first()
+        page = self.page_as("olivia", PHONE)
+        wide = {}
+        for url in [
+            "/sessions/",
+            "/sessions/new/chat/",
+            "/trees/",
+            f"/trees/{tree.pk}/",
+            f"/trees/{tree.pk}/edit/",
+            "/notifications/",
+            "/notifications/preferences/",
+            "/account/profile/",
+            "/account/tokens/",
+            "/account/members/",
+            "/account/integrations/",
+            "/account/webhooks/",
+            "/account/deliveries/",
+        ]:
+            page.goto(url)
+            sizes = page.evaluate(FITS)
+            if sizes["scrollWidth"] > sizes["innerWidth"]:
+                wide[url] = (sizes["scrollWidth"], page.evaluate(STICKING_OUT))
+                screenshot(page, "phone-too-wide-" + url.strip("/").replace("/", "-"))
+        assert not wide, f"these pages scroll sideways at {PHONE['width']} px: {wide}"
 
     # ------------------------------------------------------------------------
     def test_keyboard_only_claims_an_escalation_from_the_queue(self):
