@@ -131,6 +131,25 @@
     });
   });
 
+  // A swap that removes the focused control (answering a step replaces the walker)
+  // would drop focus to the top of the page: put it on the new content's
+  // [data-focus-after-swap] element instead (the new step's heading).
+  var focusWasIn = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    focusWasIn = target && target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusWasIn) return;
+    var id = focusWasIn;
+    focusWasIn = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var area = document.getElementById(id);
+    var next = area && area.querySelector("[data-focus-after-swap]");
+    if (next) next.focus();
+  });
+
   // Show the server's sentence for a 409/400/403 on an htmx request instead of
   // swallowing it silently.
   document.addEventListener("htmx:beforeSwap", function (evt) {

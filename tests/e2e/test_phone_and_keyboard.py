@@ -186,6 +186,21 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         assert self.urgent.status == HandoffStatus.CLAIMED
         assert self.urgent.claimed_by == person("sara")
 
+    def test_answering_a_step_by_keyboard_moves_focus_to_the_next_step(self):
+        jane = person("jane")
+        walked = Session.objects.get(
+            user=jane, problem_summary="Outlook is failing to sync email for the finance mailbox"
+        )
+        page = self.page_as("jane")
+        page.goto(f"/sessions/{walked.pk}/")
+        before = page.text_content("#walker h2")
+        self.tab_to(page, "#walker .answers button")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "(before) => document.querySelector('#walker h2').textContent !== before", arg=before
+        )
+        assert page.evaluate("() => document.activeElement.matches('#walker h2')")
+
     def tab_to(self, page, selector: str, limit: int = 80) -> None:
         """Press Tab until `selector` has focus; every stop shows a focus ring."""
         for _ in range(limit):
