@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from handoffs.models import Handoff, HandoffStatus
-from handoffs.services import handoff_create
+from handoffs.services import handoff_claim, handoff_create
 from tests.e2e.browser import (
     BrowserLiveServerTestCase,
     requires_browser,
@@ -222,7 +222,7 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         raise AssertionError(f"{selector} not reached with {limit} Tabs")
 
     # ------------------------------------------------------------------------
-    def test_new_escalation_is_announced_and_focus_stays_put(self):
+    def test_new_escalation_is_announced_and_focus_survives_cards_coming_and_going(self):
         page = self.page_as("sara")
         page.goto("/queue/")
         page.wait_for_selector("#live-dot[data-state=live]", timeout=10_000)
@@ -240,3 +240,9 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
             "New urgent escalation from Jim Junior: Teams calls drop after ten minutes"
         )
         assert page.evaluate("(s) => document.activeElement.matches(s)", claim)
+
+        # Sam claims the focused card elsewhere: it leaves, and focus goes to the card
+        # now in its place, not to the top of the page.
+        handoff_claim(actor=person("sam"), handoff_id=self.urgent.pk)
+        page.wait_for_selector(f"#handoff-{self.urgent.pk}", state="detached", timeout=10_000)
+        page.wait_for_function("() => document.activeElement.closest('#queue-list .qcard')")
