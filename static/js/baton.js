@@ -113,6 +113,43 @@
     if (elt && elt.dataset && elt.dataset.live === "new") elt.classList.add("slide-in");
   });
 
+  // The top bar's disclosures (menu, bell, user menu) are <details>: Escape closes the
+  // open one and puts focus back on its button; a click elsewhere closes them.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape") return;
+    document.querySelectorAll(".topbar details[open]").forEach(function (menu) {
+      var hadFocus = menu.contains(document.activeElement);
+      menu.open = false;
+      if (hadFocus) menu.querySelector("summary").focus();
+    });
+  });
+  document.addEventListener("click", function (evt) {
+    document.querySelectorAll(".topbar details[open]").forEach(function (menu) {
+      if (!menu.contains(evt.target) && !(menu.id === "navmenu" && evt.target.closest(".mainnav"))) {
+        menu.open = false;
+      }
+    });
+  });
+
+  // A swap that removes the focused control (answering a step replaces the walker)
+  // would drop focus to the top of the page: put it on the new content's
+  // [data-focus-after-swap] element instead (the new step's heading).
+  var focusWasIn = null;
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target;
+    focusWasIn = target && target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusWasIn) return;
+    var id = focusWasIn;
+    focusWasIn = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var area = document.getElementById(id);
+    var next = area && area.querySelector("[data-focus-after-swap]");
+    if (next) next.focus();
+  });
+
   // Show the server's sentence for a 409/400/403 on an htmx request instead of
   // swallowing it silently.
   document.addEventListener("htmx:beforeSwap", function (evt) {

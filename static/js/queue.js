@@ -25,6 +25,42 @@
     document.body.addEventListener("baton:" + type, function () { refresh({}); });
   });
 
+  // Screen readers: announce a card that just arrived (its data-announce sentence)
+  // through the polite live region, once per handoff.
+  var announced = {};
+  function announceNew() {
+    var region = document.getElementById("queue-announcer");
+    var card = document.querySelector("#queue-list [data-live=new][data-announce]");
+    if (!region || !card || announced[card.id]) return;
+    announced[card.id] = true;
+    region.textContent = card.dataset.announce;
+  }
+
+  // Keep the keyboard where it was while the list is re-rendered. htmx itself puts
+  // focus back on an element with the same id (every card control has one); when the
+  // focused card left the queue, focus moves to the card now in its place (or the
+  // list) instead of falling back to the top of the page.
+  var focusedIndex = null;
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    if (!evt.detail.target || evt.detail.target.id !== "queue-list") return;
+    var card = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("#queue-list .qcard") : null;
+    focusedIndex = card ? Array.prototype.indexOf.call(
+      document.querySelectorAll("#queue-list .qcard"), card) : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", function (evt) {
+    if (!evt.detail.target || evt.detail.target.id !== "queue-list") return;
+    announceNew();
+    if (focusedIndex === null) return;
+    var index = focusedIndex;
+    focusedIndex = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var cards = document.querySelectorAll("#queue-list .qcard");
+    var next = cards.length ? cards[Math.min(index, cards.length - 1)].querySelector("a, button") : null;
+    (next || document.getElementById("queue-list")).focus();
+  });
+
   // The same words as the server's (troubleshoot/accounts/timezones.py duration_words).
   function humanAge(seconds) {
     var m = Math.floor(seconds / 60);
