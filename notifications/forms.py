@@ -42,6 +42,17 @@ class PreferenceForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form that posts only the email choice (an older page) leaves the rest as is.
+        self.fields["desktop"].required = self.fields["push"].required = False
+
+    def clean(self):
+        data = super().clean()
+        for field in ("desktop", "push"):
+            data[field] = data.get(field) or None
+        return data
+
 
 class AvailabilityForm(forms.Form):
     status = forms.ChoiceField(label="Availability", choices=AvailabilityStatus.choices)

@@ -13,6 +13,7 @@ refused: permanent for this message, but no fault of the subscription.
 import json
 
 from django.conf import settings
+from py_vapid import VapidException
 from pywebpush import WebPusher, WebPushException
 
 from notifications.reach import vapid
@@ -54,6 +55,14 @@ def send(delivery, subscription) -> str:
         raise TransportError(
             "The subscription's keys are invalid.", permanent=True, disables=True
         ) from exc
+    try:
+        authorization = vapid.authorization(subscription.endpoint)
+    except VapidException as exc:
+        raise TransportError(
+            "BATON_VAPID_SUBJECT must be a mailto: or https: contact.",
+            permanent=True,
+            disables=False,
+        ) from exc
     response = request(
         "POST",
         subscription.endpoint,
@@ -63,7 +72,7 @@ def send(delivery, subscription) -> str:
             "Content-Type": "application/octet-stream",
             "TTL": str(settings.BATON_PUSH_TTL),
             "Urgency": "high",
-            "Authorization": vapid.authorization(subscription.endpoint),
+            "Authorization": authorization,
         },
     )
     if response.status_code in (404, 410):
