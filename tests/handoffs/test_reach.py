@@ -37,3 +37,19 @@ def test_push_subscriptions_add_no_query_to_the_escalation(
 
     assert with_push == without
     assert Delivery.objects.filter(channel=Channel.PUSH).count() == 21
+
+
+def test_the_for_you_choice_lists_available_teammates_first(client_for, alice, sam, admin, acme):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from notifications.models import Availability
+
+    Availability.objects.create(user=sam, status="available", last_seen_at=timezone.now())
+    Availability.objects.create(user=admin, status="busy", last_seen_at=timezone.now())
+    session = make_session(alice)
+    page = client_for(alice).get(reverse("handoffs:handoff_form", args=[session.pk])).text
+    options = page[page.index('name="target_user"') :]
+    assert f"{sam.display_name} · available" in options
+    assert f"{admin.display_name} · busy" in options
+    assert options.index(sam.display_name) < options.index(admin.display_name)
