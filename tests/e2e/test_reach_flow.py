@@ -143,3 +143,10 @@ class ReachInTheBrowser(BrowserLiveServerTestCase):
         )
         assert Availability.objects.get(user=self.sam).status == "busy"
         screenshot(sara, "reach-queue-roster")
+
+        # The preferences page offers push for this browser once its worker is ready.
+        sam.goto("/notifications/preferences/")
+        sam.wait_for_selector("#push-on:not([hidden])", timeout=5_000)
+        assert not sam.locator("#push-off").is_visible()
+        assert "Push is off for this browser." in sam.inner_text("#push-state")
+        screenshot(sam, "reach-preferences")
