@@ -12,7 +12,7 @@ from notifications.models import (
     IntegrationKind,
     WebhookEvent,
 )
-from troubleshoot.input.params import PageField
+from troubleshoot.input.params import IdField, PageField
 from troubleshoot.input.text import UserTextField
 
 
@@ -84,6 +84,13 @@ class WorkingHoursForm(forms.Form):
         help_text="In your own time zone. Outside these hours you show as away. "
         "Leave both times empty to have none.",
     )
+
+
+class PushUnsubscribeForm(forms.Form):
+    """reach.js posts the endpoint; the preferences page's Remove button the id."""
+
+    endpoint = forms.CharField(max_length=800, required=False)
+    id = IdField(required=False)
 
 
 class PushSubscriptionForm(forms.Form):

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notifications.forms import AvailabilityForm, PushSubscriptionForm
+from notifications.forms import AvailabilityForm, PushSubscriptionForm, PushUnsubscribeForm
 from notifications.reach import selectors, services
 from troubleshoot.accounts.roles import engineer_required, member_required
 
@@ -93,15 +93,17 @@ def push_subscribe(request):
 @member_required
 @require_POST
 def push_unsubscribe(request):
-    """reach.js posts the endpoint; the preferences page's Remove button posts the id."""
-    raw_id = request.POST.get("id", "")
-    subscription_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 12 else None
+    """reach.js posts the endpoint (204); the preferences page's Remove button posts
+    the id (back to the page)."""
+    form = PushUnsubscribeForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("That is not one of your browsers.")
     removed = services.push_unsubscribe(
         user=request.user,
-        endpoint=request.POST.get("endpoint", "")[:800],
-        subscription_id=subscription_id,
+        endpoint=form.cleaned_data["endpoint"],
+        subscription_id=form.cleaned_data["id"],
     )
-    if request.POST.get("id") is not None:
+    if "id" in request.POST:
         if removed:
             messages.success(request, "That browser will get no more push notifications.")
         return redirect("notifications:preferences")
