@@ -1,9 +1,41 @@
 from django import forms
 
 from handoffs.models import NOTES_MAX, Intent, Priority
+from notifications.reach.selectors import STATUS_ORDER, roster_for_account
 from troubleshoot.accounts.selectors import engineers_for_account
 from troubleshoot.input.params import IdField, PageField
 from troubleshoot.input.text import UserTextField
+
+
+class _AvailableFirst(forms.models.ModelChoiceIterator):
+    """Teammates available now first, then busy, then away, each labelled so: a
+    targeted escalation should go to someone who will see it. The availability is
+    read only when the choices are shown, never when a posted choice is checked."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        roster = {line.user_id: line for line in roster_for_account(self.field.account_id)}
+        self.field.roster = roster
+        people = sorted(
+            self.queryset,
+            key=lambda u: (
+                STATUS_ORDER.get(getattr(roster.get(u.pk), "status", ""), 2),
+                u.display_name,
+            ),
+        )
+        for person in people:
+            yield self.choice(person)
+
+
+class TeammateByAvailabilityField(forms.ModelChoiceField):
+    iterator = _AvailableFirst
+    account_id = None
+    roster: dict = {}
+
+    def label_from_instance(self, obj):
+        line = self.roster.get(obj.pk)
+        return f"{obj.display_name} · {line.label.lower()}" if line else obj.display_name
 
 
 class HandoffForm(forms.Form):
@@ -22,7 +54,7 @@ class HandoffForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "What you suspect, what to avoid…"}),
         help_text=f"At most {NOTES_MAX} characters.",
     )
-    target_user = forms.ModelChoiceField(
+    target_user = TeammateByAvailabilityField(
         label="For someone in particular? (optional)",
         queryset=None,
         required=False,
@@ -35,6 +67,7 @@ class HandoffForm(forms.Form):
         self.fields["target_user"].queryset = engineers_for_account(
             user.account_id, exclude_user_id=user.pk
         )
+        self.fields["target_user"].account_id = user.account_id
 
 
 class NoteForm(forms.Form):

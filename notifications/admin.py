@@ -5,11 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import (
+    Availability,
     Delivery,
     DeliveryStatus,
     Integration,
     Notification,
     NotificationPreference,
+    PushSubscription,
     Webhook,
 )
 from notifications.services.queueing import enqueue_deliveries_on_commit
@@ -70,9 +72,24 @@ class IntegrationAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "email"]
-    list_filter = ["email"]
+    list_display = ["user", "email", "desktop", "push", "alerts_only_when_available"]
+    list_filter = ["email", "desktop", "push"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Availability)
+class AvailabilityAdmin(admin.ModelAdmin):
+    list_display = ["user", "status", "last_seen_at", "work_start", "work_end", "work_days"]
+    list_filter = ["status"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    # The endpoint and keys address one person's browser: listed, never edited here.
+    list_display = ["user", "account", "user_agent", "created_at"]
+    raw_id_fields = ["user", "account"]
+    readonly_fields = ["endpoint", "p256dh", "auth"]
 
 
 @admin.register(Webhook)

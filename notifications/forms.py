@@ -4,13 +4,15 @@ from django import forms
 
 from notifications.models import (
     PSA_KINDS,
+    AlertPreference,
+    AvailabilityStatus,
     Channel,
     DeliveryStatus,
     EmailPreference,
     IntegrationKind,
     WebhookEvent,
 )
-from troubleshoot.input.params import PageField
+from troubleshoot.input.params import IdField, PageField
 from troubleshoot.input.text import UserTextField
 
 
@@ -21,6 +23,82 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Slack and Teams messages are set up for the whole account by an admin.",
     )
+    desktop = forms.ChoiceField(
+        label="Desktop alerts about",
+        choices=AlertPreference.choices,
+        widget=forms.RadioSelect,
+        help_text="Shown by your browser while a Baton tab is open in the background; "
+        "turn them on with “Desktop alerts” in the top bar.",
+    )
+    push = forms.ChoiceField(
+        label="Push notifications about",
+        choices=AlertPreference.choices,
+        widget=forms.RadioSelect,
+        help_text="Reach this browser or phone even with no Baton tab open, once you "
+        "turn push on for it below.",
+    )
+    alerts_only_when_available = forms.BooleanField(
+        label="Desktop and push alerts only while I am available",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form that posts only the email choice (an older page) leaves the rest as is.
+        self.fields["desktop"].required = self.fields["push"].required = False
+
+    def clean(self):
+        data = super().clean()
+        for field in ("desktop", "push"):
+            data[field] = data.get(field) or None
+        return data
+
+
+class AvailabilityForm(forms.Form):
+    status = forms.ChoiceField(label="Availability", choices=AvailabilityStatus.choices)
+
+
+WEEKDAYS = [
+    ("1", "Mon"),
+    ("2", "Tue"),
+    ("3", "Wed"),
+    ("4", "Thu"),
+    ("5", "Fri"),
+    ("6", "Sat"),
+    ("7", "Sun"),
+]
+
+
+class WorkingHoursForm(forms.Form):
+    work_start = forms.TimeField(
+        label="Working hours from", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    work_end = forms.TimeField(
+        label="to", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    work_days = forms.MultipleChoiceField(
+        label="On",
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="In your own time zone. Outside these hours you show as away. "
+        "Leave both times empty to have none.",
+    )
+
+
+class PushUnsubscribeForm(forms.Form):
+    """reach.js posts the endpoint; the preferences page's Remove button the id."""
+
+    endpoint = forms.CharField(max_length=800, required=False)
+    id = IdField(required=False)
+
+
+class PushSubscriptionForm(forms.Form):
+    """What PushSubscription.toJSON() gives, posted by reach.js."""
+
+    endpoint = forms.CharField(max_length=800)
+    p256dh = forms.CharField(max_length=200)
+    auth = forms.CharField(max_length=100)
 
 
 class SecretInput(forms.PasswordInput):

@@ -28,6 +28,8 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     # The cause, so re-running notify_escalation for one event adds no second bell row.
     event_key = models.CharField(max_length=120, blank=True)
+    # Sent to this person by name ("for you"): desktop and push "only mine" look here.
+    targeted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -56,6 +58,7 @@ class Channel(models.TextChoices):
     TEAMS = "teams", "Microsoft Teams"
     PSA = "psa", "PSA note"
     WEBHOOK = "webhook", "Webhook"
+    PUSH = "push", "Web Push"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -188,6 +191,14 @@ class Delivery(models.Model):
     webhook = models.ForeignKey(
         Webhook, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
+    # And for Web Push: the browser's endpoint and keys (removed on a 404/410).
+    push_subscription = models.ForeignKey(
+        "PushSubscription",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
     subject = models.CharField(max_length=300)
     # The message itself: title, summary, requester, priority, ticket, url, note text.
     payload = models.JSONField(default=dict)
@@ -221,6 +232,14 @@ class EmailPreference(models.TextChoices):
     NONE = "none", "No escalation emails"
 
 
+class AlertPreference(models.TextChoices):
+    """The same three choices for desktop and push alerts."""
+
+    ALL = "all", "Every escalation in my account"
+    TARGETED = "targeted", "Only escalations sent to me"
+    NONE = "none", "None"
+
+
 class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -228,6 +247,73 @@ class NotificationPreference(models.Model):
     email = models.CharField(
         max_length=10, choices=EmailPreference.choices, default=EmailPreference.ALL
     )
+    desktop = models.CharField(
+        max_length=10, choices=AlertPreference.choices, default=AlertPreference.ALL
+    )
+    push = models.CharField(
+        max_length=10, choices=AlertPreference.choices, default=AlertPreference.ALL
+    )
+    # Desktop and push alerts only while the person is available (see reach/availability).
+    alerts_only_when_available = models.BooleanField(default=False)
 
     def __str__(self) -> str:
-        return f"{self.user}: email {self.email}"
+        return f"{self.user}: email {self.email}, desktop {self.desktop}, push {self.push}"
+
+
+class AvailabilityStatus(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    BUSY = "busy", "Busy"
+    AWAY = "away", "Away"
+
+
+class Availability(models.Model):
+    """What a person said (available / busy / away) and when a tab of theirs last saw
+    them active. Whether they are away *now* is computed from these and the clock
+    (notifications/reach/availability.py), never kept in a process's memory."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability"
+    )
+    status = models.CharField(
+        max_length=10, choices=AvailabilityStatus.choices, default=AvailabilityStatus.AVAILABLE
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Optional working hours in the person's own time zone; outside them they are away.
+    work_start = models.TimeField(null=True, blank=True)
+    work_end = models.TimeField(null=True, blank=True)
+    # ISO weekdays worked, "12345" = Monday to Friday.
+    work_days = models.CharField(max_length=7, default="12345", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "availabilities"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.status}"
+
+
+class PushSubscription(models.Model):
+    """One browser or device that accepted Web Push for one person.
+
+    The endpoint is the push service's URL for that browser; p256dh and auth are the
+    browser's keys that encrypt each message (RFC 8291). A 404/410 from the push
+    service means the browser dropped it: the row is deleted.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=800, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Push subscription {self.pk} of user {self.user_id}"

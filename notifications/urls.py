@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import bell, deliveries, preferences, settings, webhooks
+from notifications.views import bell, deliveries, preferences, reach, settings, webhooks
 
 app_name = "notifications"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("notifications/read-all/", bell.mark_all_read, name="read_all"),
     path("notifications/<id:notification_id>/open/", bell.notification_open, name="open"),
     path("notifications/preferences/", preferences.preferences, name="preferences"),
+    path("notifications/preferences/hours/", preferences.working_hours, name="working_hours"),
+    path("notifications/desktop/", reach.desktop_alert, name="desktop_alert"),
+    path("notifications/push/subscribe/", reach.push_subscribe, name="push_subscribe"),
+    path("notifications/push/unsubscribe/", reach.push_unsubscribe, name="push_unsubscribe"),
+    path("availability/", reach.availability, name="availability"),
+    path("availability/heartbeat/", reach.heartbeat, name="heartbeat"),
+    path("availability/roster/", reach.roster, name="roster"),
+    path("sw.js", reach.service_worker, name="service_worker"),
     path("account/integrations/", settings.integrations, name="integrations"),
     path("account/integrations/timeout/", settings.unclaimed_timeout, name="unclaimed_timeout"),
     path("account/integrations/<slug:slot>/", settings.integration_save, name="integration_save"),

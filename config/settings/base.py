@@ -304,6 +304,32 @@ BATON_SECRET_KEY_FILE = env(
     "BATON_SECRET_KEY_FILE", str(Path(SQLITE_PATH).parent / "baton-secret.key")
 )
 
+# Web Push (notifications/reach/vapid.py): the VAPID key pair that signs each push,
+# its public half given to browsers when they subscribe. Production requires the
+# private key (raw 32 bytes, url-safe base64, or DER) and a contact (mailto: or https:)
+# push services may write to; elsewhere a key is generated on first use into
+# BATON_VAPID_KEY_FILE beside the database, like the secrets key above.
+if PRODUCTION:
+    BATON_VAPID_PRIVATE_KEY = require(
+        "BATON_VAPID_PRIVATE_KEY",
+        "production mode signs Web Push messages with it; make one with: "
+        "python manage.py vapid_keys",
+    )
+    BATON_VAPID_SUBJECT = require(
+        "BATON_VAPID_SUBJECT",
+        "push services need a contact for Web Push, e.g. mailto:ops@example.com",
+    )
+else:
+    BATON_VAPID_PRIVATE_KEY = env("BATON_VAPID_PRIVATE_KEY")
+    BATON_VAPID_SUBJECT = env("BATON_VAPID_SUBJECT", "mailto:baton@localhost")
+BATON_VAPID_KEY_FILE = env(
+    "BATON_VAPID_KEY_FILE", str(Path(SQLITE_PATH).parent / "baton-vapid.key")
+)
+# How long a push service keeps a message for an offline browser (seconds).
+BATON_PUSH_TTL = env_int("BATON_PUSH_TTL", 60 * 60)
+# Availability lapses to away when no Baton tab saw its person active for this long.
+BATON_AWAY_AFTER_MINUTES = env_int("BATON_AWAY_AFTER_MINUTES", 10)
+
 # --- i18n, static ---------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")

@@ -61,5 +61,8 @@ def handoff_ladder_step(*, handoff_id: int, now=None) -> bool:
         priority=handoff.priority,
         link_path=pickup_path(handoff.session_id),
         minutes_waiting=minutes,
+        # The first reminder goes to the admins available now (all when none is);
+        # the second to every admin and owner.
+        prefer_available=handoff.ladder_step == 1,
     )
     return True

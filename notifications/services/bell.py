@@ -4,7 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import EmailPreference, Notification, NotificationPreference
+from notifications.models import (
+    AlertPreference,
+    EmailPreference,
+    Notification,
+    NotificationPreference,
+)
 from troubleshoot.live.events import publish_on_commit, user_group
 
 NOTIFICATIONS_READ = {"type": "notifications_read"}
@@ -37,11 +42,30 @@ def notifications_mark_all_read(*, user) -> int:
 
 
 @transaction.atomic(durable=True)
-def preference_update(*, user, email: str) -> NotificationPreference:
-    """Which escalations reach this user by email. Raises ValidationError for a bad choice."""
+def preference_update(
+    *,
+    user,
+    email: str,
+    desktop: str | None = None,
+    push: str | None = None,
+    alerts_only_when_available: bool | None = None,
+) -> NotificationPreference:
+    """Which escalations reach this user by email, desktop alert and Web Push (each:
+    every escalation, only those sent to them, none), and whether desktop and push
+    alerts wait for them to be available. None leaves a setting as it is. Raises
+    ValidationError for a bad choice."""
     if email not in EmailPreference.values:
         raise ValidationError({"email": "Choose one of the listed options."})
+    defaults = {"email": email}
+    for field, value in (("desktop", desktop), ("push", push)):
+        if value is None:
+            continue
+        if value not in AlertPreference.values:
+            raise ValidationError({field: "Choose one of the listed options."})
+        defaults[field] = value
+    if alerts_only_when_available is not None:
+        defaults["alerts_only_when_available"] = bool(alerts_only_when_available)
     preference, _ = NotificationPreference.objects.update_or_create(
-        user_id=user.pk, defaults={"email": email}
+        user_id=user.pk, defaults=defaults
     )
     return preference

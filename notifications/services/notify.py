@@ -6,8 +6,6 @@ bell rows and Delivery rows in that transaction and register after-commit work. 
 the caller rolls back, nothing was sent and nothing is left behind.
 """
 
-from typing import NamedTuple
-
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +21,7 @@ from notifications.models import (
     Notification,
 )
 from notifications.services.queueing import enqueue_deliveries_on_commit
+from notifications.services.recipients import Recipient, push_deliveries, recipients_of
 from notifications.titles import escalation_title, truncate
 from troubleshoot.accounts.links import absolute_url
 from troubleshoot.live.events import account_group, publish_on_commit, user_group
@@ -43,33 +42,6 @@ def local_path(link: str) -> str:
     if not link.startswith("/") or not url_has_allowed_host_and_scheme(link, allowed_hosts=None):
         raise ValidationError(f"Notification links must be local paths, not {link[:60]!r}.")
     return link
-
-
-class Recipient(NamedTuple):
-    """What notifying one person needs. Read as plain values: with hundreds of
-    engineers in an account, full User and preference rows cost more than the rest of
-    the escalation request (measured in bench/)."""
-
-    pk: int
-    email: str
-    display_name: str
-    email_choice: str
-    time_zone: str  # theirs, else the account's default: emails state times in it
-
-
-def _recipients(users) -> list[Recipient]:
-    rows = users.values_list(
-        "pk",
-        "email",
-        "display_name",
-        "notification_preference__email",
-        "time_zone",
-        "account__time_zone",
-    )
-    return [
-        Recipient(pk, email, name, choice or EmailPreference.ALL, own_zone or account_zone)
-        for pk, email, name, choice, own_zone, account_zone in rows
-    ]
 
 
 def _insert_new(model, rows: list) -> bool:
@@ -223,7 +195,8 @@ def notify_escalation(
     Bell rows for every active engineer/admin/owner except the requester; an email
     per recipient whose preference allows it ("targeted" means only when
     target_user_id is them); a Slack and a Teams post when configured and enabled; a
-    PSA internal note carrying `documentation` when there is a ticket and a PSA.
+    PSA internal note carrying `documentation` when there is a ticket and a PSA; a Web
+    Push per subscribed browser of those whose push preference wants it.
     After commit: a `notification_created` push to each new recipient and one send
     task per new delivery. Idempotent per event_key. new_event=True when event_key
     names a row the caller created in this transaction (no row for it can exist yet:
@@ -236,7 +209,7 @@ def notify_escalation(
     """
     link = local_path(link_path)
     reescalated = reason == "reescalated"
-    recipients = _recipients(
+    recipients = recipients_of(
         User.objects.members_of(account_id).engineers_or_above().exclude(pk=requester_id)
     )
     target_name = next((u.display_name for u in recipients if u.pk == target_user_id), "")
@@ -271,6 +244,7 @@ def notify_escalation(
                 body=facts["summary"],
                 link=link,
                 event_key=event_key,
+                targeted=user.pk == target_user_id,
             )
             for user in recipients
         ],
@@ -296,6 +270,14 @@ def notify_escalation(
                     facts=facts,
                 )
             )
+    deliveries += push_deliveries(
+        account_id=account_id,
+        event_key=event_key,
+        recipients=recipients,
+        notifications=notifications,
+        target_user_id=target_user_id,
+        url=link,
+    )
     deliveries += _webhook_and_psa_deliveries(
         account_id=account_id,
         event_key=event_key,

@@ -139,7 +139,9 @@ def _claim_many(delivery_ids: list[int], now) -> dict[int, Delivery]:
         won = [row[0] for row in cursor.fetchall()]
     if not won:
         return {}
-    return Delivery.objects.select_related("integration", "webhook").in_bulk(won)
+    return Delivery.objects.select_related("integration", "webhook", "push_subscription").in_bulk(
+        won
+    )
 
 
 def _ready_to_send(delivery: Delivery) -> Delivery | str:
@@ -149,6 +151,10 @@ def _ready_to_send(delivery: Delivery) -> Delivery | str:
         if webhook is None or not webhook.enabled:
             reason = (webhook.disabled_reason or "turned off") if webhook else "it was removed"
             return _record(delivery.pk, DeliveryStatus.DISABLED, error=f"Webhook off: {reason}")
+        return delivery
+    if delivery.channel == Channel.PUSH:
+        if delivery.push_subscription is None:
+            return _record(delivery.pk, DeliveryStatus.DISABLED, error="The browser unsubscribed.")
         return delivery
     integration = delivery.integration
     if delivery.channel != Channel.EMAIL and (integration is None or not integration.enabled):
@@ -219,6 +225,10 @@ def _record_failure(delivery: Delivery, exc: TransportError) -> str:
             from notifications.services.webhooks import webhook_disable
 
             webhook_disable(webhook_id=delivery.webhook_id, reason=exc.message)
+        elif exc.disables and delivery.push_subscription_id:
+            from notifications.reach.services import push_subscription_expire
+
+            push_subscription_expire(subscription_id=delivery.push_subscription_id)
         return outcome
     if attempts >= MAX_ATTEMPTS:
         return _record(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.models import EmailPreference, Notification
+from notifications.models import AlertPreference, EmailPreference, Notification
 from notifications.services.notify import (
     BODY_LIMIT,
     KIND_UNCLAIMED,
@@ -15,10 +15,10 @@ from notifications.services.notify import (
     _create_notifications,
     _email_delivery,
     _push_new,
-    _recipients,
     _webhook_and_psa_deliveries,
     local_path,
 )
+from notifications.services.recipients import push_deliveries, recipients_of
 from notifications.titles import escalation_title
 from troubleshoot.accounts.links import absolute_url
 from troubleshoot.models import User
@@ -40,13 +40,17 @@ def notify_unclaimed(
     priority: str,
     link_path: str,
     minutes_waiting: int,
+    prefer_available: bool = False,
 ) -> list[int]:
     """The unclaimed ladder's re-notification to the account's admins and owners.
 
     Bell rows, emails (every preference except "none": the ladder is an admin duty
     alert, not one of the escalations "targeted" filters out) and Slack/Teams posts
     saying how long it has waited. Never a PSA note. Idempotent per event_key, with
-    the same after-commit work as notify_escalation. Returns the Delivery ids.
+    the same after-commit work as notify_escalation; a Web Push to their browsers
+    unless their push preference is "none" (or they asked for pushes only while
+    available and are not). prefer_available: only the admins and owners available
+    right now, when there is any (everyone otherwise). Returns the Delivery ids.
     """
     link = local_path(link_path)
     title = unclaimed_title(
@@ -69,7 +73,9 @@ def notify_unclaimed(
         # When it was escalated, to the minute the ladder counts in.
         "at": (timezone.now() - timedelta(minutes=minutes_waiting)).isoformat(),
     }
-    recipients = _recipients(User.objects.members_of(account_id).admins_or_above())
+    recipients = recipients_of(User.objects.members_of(account_id).admins_or_above())
+    if prefer_available:
+        recipients = [user for user in recipients if user.available] or recipients
     notifications = _create_notifications(
         [
             Notification(
@@ -97,6 +103,19 @@ def notify_unclaimed(
         for user in recipients
         if user.email_choice != EmailPreference.NONE and user.pk in notifications
     ]
+    # A duty alert like the emails: "only mine" does not filter it out.
+    deliveries += push_deliveries(
+        account_id=account_id,
+        event_key=event_key,
+        recipients=[
+            u._replace(push_choice=AlertPreference.ALL)
+            for u in recipients
+            if u.push_choice != AlertPreference.NONE
+        ],
+        notifications=notifications,
+        target_user_id=None,
+        url=link,
+    )
     deliveries += _webhook_and_psa_deliveries(
         account_id=account_id, event_key=event_key, facts=facts, psa_ticket="", documentation=None
     )

@@ -25,6 +25,10 @@ __all__ = ["TransportError", "send", "send_test"]
 def send(delivery, integration) -> str:
     if delivery.channel == Channel.EMAIL:
         return import_module("notifications.transports.email").send(delivery)
+    if delivery.channel == Channel.PUSH:
+        return import_module("notifications.transports.webpush").send(
+            delivery, delivery.push_subscription
+        )
     if delivery.channel == Channel.WEBHOOK:
         return import_module("notifications.transports.webhook").send(delivery, delivery.webhook)
     if integration is None:

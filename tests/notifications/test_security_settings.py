@@ -15,6 +15,8 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "BATON_SECRET_KEYS": KEY,
     "BATON_BASE_URL": "https://baton.example",
+    "BATON_VAPID_PRIVATE_KEY": "2SBaNymRASVDV2hooEpRX9E4YljhGCIatCJba6jmoQU",
+    "BATON_VAPID_SUBJECT": "mailto:ops@baton.example",
 }
 
 
@@ -46,3 +48,10 @@ def test_production_needs_encryption_keys_and_checks_them():
     assert typo.returncode != 0 and "key 2 is not a Fernet key" in typo.stderr
     rotating = manage_check(**{**PRODUCTION, "BATON_SECRET_KEYS": f"{KEY}, {KEY}"})
     assert rotating.returncode == 0, rotating.stderr
+
+
+def test_production_needs_the_web_push_key_and_contact():
+    missing = manage_check(**{**PRODUCTION, "BATON_VAPID_PRIVATE_KEY": ""})
+    assert missing.returncode != 0 and "BATON_VAPID_PRIVATE_KEY is not set" in missing.stderr
+    no_contact = manage_check(**{**PRODUCTION, "BATON_VAPID_SUBJECT": ""})
+    assert no_contact.returncode != 0 and "BATON_VAPID_SUBJECT is not set" in no_contact.stderr

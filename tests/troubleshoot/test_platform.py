@@ -60,6 +60,8 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "BATON_BASE_URL": "https://baton.example",
     "BATON_SECRET_KEYS": "dGhpcnR5LXR3by1ieXRlLWtleS1mb3ItdGhlLXRlc3Q=",
+    "BATON_VAPID_PRIVATE_KEY": "2SBaNymRASVDV2hooEpRX9E4YljhGCIatCJba6jmoQU",
+    "BATON_VAPID_SUBJECT": "mailto:ops@baton.example",
 }
 
 
