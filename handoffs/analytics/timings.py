@@ -1,0 +1,105 @@
+"""Time to claim and time to resolve, p50 and p90, by priority and by team: one query.
+
+The escalations of the scope come from the ORM (so the account scoping and filters are
+the same as everywhere else); the percentiles are computed around it in SQL:
+PostgreSQL's `percentile_cont`, and on SQLite (embedded mode) the same continuous
+percentile from window functions (row number and count per group, then linear
+interpolation between the two neighbouring ranks), so both give the same figures.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from handoffs.models import EventKind, HandoffEvent, HandoffStatus
+
+PERCENTILES = (0.5, 0.9)
+
+
+@dataclass
+class Timing:
+    metric: str  # "claim" or "resolve"
+    dim: str  # "priority", "team" or "all"
+    key: str | None
+    count: int
+    p50: float | None  # seconds
+    p90: float | None
+
+
+def _seconds(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def _percentile_columns() -> tuple[str, str]:
+    """(the SELECT list's percentile columns, the FROM clause they read)."""
+    if connection.vendor == "postgresql":
+        cols = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY secs)" for p in PERCENTILES)
+        return f"COUNT(*), {cols}", "g"
+    parts = []
+    for p in PERCENTILES:
+        rank = f"CAST({p} * (n - 1) AS INTEGER)"
+        low = f"MAX(CASE WHEN rn = {rank} + 1 THEN secs END)"
+        high = f"MAX(CASE WHEN rn = {rank} + 2 THEN secs END)"
+        frac = f"MAX({p} * (n - 1) - {rank})"
+        parts.append(f"({low} + {frac} * (COALESCE({high}, {low}) - {low}))")
+    ranked = (
+        "(SELECT metric, dim, key, secs,"
+        " ROW_NUMBER() OVER (PARTITION BY metric, dim, key ORDER BY secs) AS rn,"
+        " COUNT(*) OVER (PARTITION BY metric, dim, key) AS n FROM g) AS r"
+    )
+    return f"MAX(n), {', '.join(parts)}", ranked
+
+
+def escalation_timings(escalations: QuerySet) -> list[Timing]:
+    """`escalations`: the scope's escalations (a Handoff queryset). Time to claim is
+    from the escalation to its first claim (a later release and re-claim does not
+    restart it); time to resolve from the escalation to its resolution."""
+    first_claim = (
+        HandoffEvent.objects.filter(handoff_id=OuterRef("pk"), kind=EventKind.CLAIMED)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    base = (
+        escalations.order_by()
+        .annotate(first_claim_at=Subquery(first_claim))
+        .values("priority", "team_id", "status", "created_at", "closed_at", "first_claim_at")
+    )
+    base_sql, params = base.query.sql_with_params()
+    team_key = "CAST(team_id AS TEXT)"
+    columns, source = _percentile_columns()
+    # Built from this module's constants and the ORM's own SQL; values go as parameters.
+    sql = f"""
+        WITH base (priority, team_id, status, created_at, closed_at, first_claim_at)
+             AS ({base_sql}),
+        d AS (
+            SELECT 'claim' AS metric, priority, team_id,
+                   {_seconds("first_claim_at", "created_at")} AS secs
+              FROM base WHERE first_claim_at IS NOT NULL
+            UNION ALL
+            SELECT 'resolve', priority, team_id, {_seconds("closed_at", "created_at")}
+              FROM base WHERE status = %s AND closed_at IS NOT NULL
+        ),
+        g AS (
+            SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
+            UNION ALL SELECT metric, 'team', {team_key}, secs FROM d
+            UNION ALL SELECT metric, 'all', '', secs FROM d
+        )
+        SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, HandoffStatus.RESOLVED))
+        rows = cursor.fetchall()
+    return [
+        Timing(
+            metric=metric,
+            dim=dim,
+            key=key,
+            count=count,
+            p50=None if p50 is None else float(p50),
+            p90=None if p90 is None else float(p90),
+        )
+        for metric, dim, key, count, p50, p90 in rows
+    ]
