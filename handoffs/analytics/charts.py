@@ -8,6 +8,7 @@ the legend and labelled with its count. Each chart has a title and a description
 (`role="img"`), and the same numbers are in the tables below it (and their CSV).
 """
 
+import math
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -35,8 +36,11 @@ def rate_chart(weeks, overall) -> dict:
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = RATE_HEIGHT - TOP - BOTTOM
     rates = [t.rate for _, t in weeks if t.rate is not None]
-    top = max([*rates, overall.rate or 0, 0.1])
-    top = min(1.0, (int(top * 10 - 1e-9) + 1) / 10)  # next 10 %
+    highest = max([*rates, overall.rate or 0, 0.05])
+    # Round numbers on the axis: steps of 5 %, 10 % or 20 %, the top a whole step.
+    grid_step = 0.05 if highest <= 0.2 else 0.1 if highest <= 0.5 else 0.2
+    steps = min(math.ceil(highest / grid_step - 1e-9), round(1 / grid_step))
+    top = steps * grid_step
     count = max(len(weeks), 1)
     step = plot_w / count
 

@@ -134,6 +134,9 @@ def build_scope(user, params) -> tuple[AnalyticsFilterForm, Scope | None, Names]
     if not form.is_valid():
         return form, None, names
     cleaned = form.cleaned_data
+    # The fields show the period in use, defaults included.
+    form.data = form.data.copy()
+    form.data["start"], form.data["end"] = cleaned["start"].isoformat(), cleaned["end"].isoformat()
     scope = Scope(
         account_id=user.account_id,
         start_date=cleaned["start"],
