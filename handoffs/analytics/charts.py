@@ -63,7 +63,7 @@ def rate_chart(weeks, overall) -> dict:
         current.append(point)
     if current:
         segments.append(current)
-    grid = [{"y": y_of(top * f), "label": percent(top * f)} for f in (0, 0.25, 0.5, 0.75, 1.0)]
+    grid = [{"y": y_of(grid_step * i), "label": percent(grid_step * i)} for i in range(steps + 1)]
     described = ", ".join(
         f"week of {date_format(m, 'j M')}: {percent(t.rate)} of {t.started}" for m, t in weeks
     )
@@ -116,10 +116,10 @@ def outcome_chart(trees, outcomes) -> dict:
         title = row.title if len(row.title) <= 30 else row.title[:29] + "…"
         rows.append({"y": y, "text_y": y + bar_h / 2 + 4, "title": title, "full_title": row.title,
                      "parts": parts, "started": row.tally.started})  # fmt: skip
-    legend = [
-        {"key": key, "label": label, "x": label_w + i * 130}
-        for i, (key, label) in enumerate(outcomes)
-    ]
+    legend, x = [], label_w
+    for key, label in outcomes:
+        legend.append({"key": key, "label": label, "x": x})
+        x += 16 + 6 + 7 * len(label) + 22  # swatch, gap, ~7 px a character, space
     described = "; ".join(
         f"{r.title}: "
         + ", ".join(f"{getattr(r.tally, k)} {label.lower()}" for k, label in outcomes)
