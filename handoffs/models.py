@@ -215,6 +215,10 @@ class HandoffEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # Analytics: an escalation's first claim, its reminders (index-only lookups).
+            models.Index(fields=["handoff", "kind", "created_at"], name="handoffevent_kind_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on handoff {self.handoff_id}"

@@ -37,7 +37,7 @@ def _percentile_columns() -> tuple[str, str]:
     """(the SELECT list's percentile columns, the FROM clause they read)."""
     if connection.vendor == "postgresql":
         cols = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY secs)" for p in PERCENTILES)
-        return f"COUNT(*), {cols}", "g"
+        return f"COUNT(*), {cols}", "d"
     parts = []
     for p in PERCENTILES:
         rank = f"CAST({p} * (n - 1) AS INTEGER)"
@@ -68,12 +68,9 @@ def escalation_timings(escalations: QuerySet) -> list[Timing]:
         .values("priority", "team_id", "status", "created_at", "closed_at", "first_claim_at")
     )
     base_sql, params = base.query.sql_with_params()
-    team_key = "CAST(team_id AS TEXT)"
-    columns, source = _percentile_columns()
-    # Built from this module's constants and the ORM's own SQL; values go as parameters.
-    sql = f"""
-        WITH base (priority, team_id, status, created_at, closed_at, first_claim_at)
-             AS ({base_sql}),
+    # The SQL is this module's constants around the ORM's own; values go as parameters.
+    durations = f"""
+        base (priority, team_id, status, created_at, closed_at, first_claim_at) AS ({base_sql}),
         d AS (
             SELECT 'claim' AS metric, priority, team_id,
                    {_seconds("first_claim_at", "created_at")} AS secs
@@ -81,14 +78,31 @@ def escalation_timings(escalations: QuerySet) -> list[Timing]:
             UNION ALL
             SELECT 'resolve', priority, team_id, {_seconds("closed_at", "created_at")}
               FROM base WHERE status = %s AND closed_at IS NOT NULL
-        ),
-        g AS (
-            SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
-            UNION ALL SELECT metric, 'team', {team_key}, secs FROM d
-            UNION ALL SELECT metric, 'all', '', secs FROM d
-        )
-        SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
-    """  # noqa: S608
+        )"""  # noqa: S608
+    if connection.vendor == "postgresql":
+        # One pass over the durations, three groupings (by priority, by team, all).
+        sql = f"""
+            WITH {durations}
+            SELECT metric,
+                   CASE WHEN GROUPING(priority) = 0 THEN 'priority'
+                        WHEN GROUPING(team_id) = 0 THEN 'team' ELSE 'all' END,
+                   CASE WHEN GROUPING(priority) = 0 THEN priority
+                        WHEN GROUPING(team_id) = 0 THEN CAST(team_id AS TEXT) ELSE '' END,
+                   {_percentile_columns()[0]}
+              FROM d
+             GROUP BY GROUPING SETS ((metric, priority), (metric, team_id), (metric))
+        """  # noqa: S608
+    else:
+        columns, source = _percentile_columns()
+        sql = f"""
+            WITH {durations},
+            g AS (
+                SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
+                UNION ALL SELECT metric, 'team', CAST(team_id AS TEXT), secs FROM d
+                UNION ALL SELECT metric, 'all', '', secs FROM d
+            )
+            SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
+        """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, HandoffStatus.RESOLVED))
         rows = cursor.fetchall()

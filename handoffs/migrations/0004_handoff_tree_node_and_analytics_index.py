@@ -56,5 +56,11 @@ class Migration(migrations.Migration):
             model_name="handoff",
             index=models.Index(fields=["account", "created_at"], name="handoff_account_created"),
         ),
+        migrations.AddIndex(
+            model_name="handoffevent",
+            index=models.Index(
+                fields=["handoff", "kind", "created_at"], name="handoffevent_kind_time"
+            ),
+        ),
         migrations.RunPython(backfill_tree_node, migrations.RunPython.noop),
     ]

@@ -205,4 +205,4 @@ def test_query_count_does_not_grow_with_the_data(
     large = _page_queries(client)
 
     assert small == large
-    assert large <= 16
+    assert large <= 18  # 3 of them: the transaction's savepoint, its settings, release
