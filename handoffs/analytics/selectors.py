@@ -18,22 +18,18 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from handoffs.analytics.scope import Names, Scope
-from handoffs.analytics.timings import Timing, escalation_timings
-from handoffs.models import EventKind, Handoff, HandoffEvent, HandoffStatus, Intent, Priority
+from handoffs.analytics.timings import Timing, escalation_figures
+from handoffs.models import EventKind, Handoff, HandoffEvent, Intent, Priority
 from troubleshoot.models import Node, Session, SessionStatus, TreeVersion, User
 from troubleshoot.trees.models import VersionState
 
@@ -205,36 +201,6 @@ def outcome_tables(scope: Scope, names: Names):
     return overall, trees, weeks, version_rows
 
 
-def escalation_counts(scope: Scope) -> dict:
-    """The period's escalations: how many, how many were claimed and resolved, and how
-    often the unclaimed ladder fired on them (reminders sent, escalations reminded).
-    One query; the per-escalation lookups use the events' (handoff, kind) index."""
-    events = HandoffEvent.objects.filter(handoff_id=OuterRef("pk"))
-    reminders = (
-        events.filter(kind=EventKind.UNCLAIMED_REMINDER)
-        .order_by()
-        .values("handoff_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    counts = (
-        scoped_escalations(scope)
-        .order_by()
-        .annotate(
-            was_claimed=Exists(events.filter(kind=EventKind.CLAIMED)),
-            reminder_count=Coalesce(Subquery(reminders), 0),
-        )
-        .aggregate(
-            escalations=Count("id"),
-            claimed=Count("id", filter=Q(was_claimed=True)),
-            resolved=Count("id", filter=Q(status=HandoffStatus.RESOLVED)),
-            reminded=Count("id", filter=Q(reminder_count__gt=0)),
-            reminders=Coalesce(Sum("reminder_count"), 0),
-        )
-    )
-    return counts
-
-
 def hot_steps(scope: Scope, names: Names) -> list[dict]:
     """The tree steps sessions stood on when escalated, most escalations first (a step
     counts across versions by its stable `ref`), each with its draft step to edit.
@@ -314,14 +280,15 @@ def _tune_for_aggregates() -> None:
 def analytics_report(scope: Scope, names: Names) -> Report:
     _tune_for_aggregates()
     overall, trees, weeks, versions = outcome_tables(scope, names)
+    timings, counts = escalation_figures(scoped_escalations(scope))
     return Report(
         scope=scope,
         overall=overall,
         trees=trees,
         weeks=weeks,
         versions=versions,
-        timings=escalation_timings(scoped_escalations(scope)),
-        counts=escalation_counts(scope),
+        timings=timings,
+        counts=counts,
         hot_steps=hot_steps(scope, names),
         engineers=engineer_counts(scope) if scope.whole_account else None,
     )

@@ -1,4 +1,5 @@
-"""Time to claim and time to resolve, p50 and p90, by priority and by team: one query.
+"""Time to claim and time to resolve, p50 and p90, by priority and by team, and the
+escalations' counts (claimed, resolved, reminded by the unclaimed ladder): one query.
 
 The escalations of the scope come from the ORM (so the account scoping and filters are
 the same as everywhere else); the percentiles are computed around it in SQL:
@@ -10,7 +11,7 @@ interpolation between the two neighbouring ranks), so both give the same figures
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from handoffs.models import EventKind, HandoffEvent, HandoffStatus
 
@@ -53,36 +54,50 @@ def _percentile_columns() -> tuple[str, str]:
     return f"MAX(n), {', '.join(parts)}", ranked
 
 
-def escalation_timings(escalations: QuerySet) -> list[Timing]:
-    """`escalations`: the scope's escalations (a Handoff queryset). Time to claim is
-    from the escalation to its first claim (a later release and re-claim does not
-    restart it); time to resolve from the escalation to its resolution."""
-    first_claim = (
-        HandoffEvent.objects.filter(handoff_id=OuterRef("pk"), kind=EventKind.CLAIMED)
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    base = (
-        escalations.order_by()
-        .annotate(first_claim_at=Subquery(first_claim))
-        .values("priority", "team_id", "status", "created_at", "closed_at", "first_claim_at")
+def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
+    """`escalations`: the scope's escalations (a Handoff queryset). One query gives
+    the timings and the counts (escalations, claimed, resolved, reminded, reminders).
+
+    Time to claim is from the escalation to its first claim (a later release and
+    re-claim does not restart it); time to resolve from the escalation to its
+    resolution. Each escalation's events are read once, through the events'
+    (handoff, kind, created_at) index."""
+    base = escalations.order_by().values(
+        "id", "priority", "team_id", "status", "created_at", "closed_at"
     )
     base_sql, params = base.query.sql_with_params()
+    events = HandoffEvent._meta.db_table
     # The SQL is this module's constants around the ORM's own; values go as parameters.
-    durations = f"""
-        base (priority, team_id, status, created_at, closed_at, first_claim_at) AS ({base_sql}),
+    per_escalation = f"""
+        base (id, priority, team_id, status, created_at, closed_at) AS ({base_sql}),
+        per AS (
+            SELECT b.priority, b.team_id, b.status, b.created_at, b.closed_at,
+                   MIN(CASE WHEN e.kind = %s THEN e.created_at END) AS first_claim_at,
+                   COUNT(CASE WHEN e.kind = %s THEN 1 END) AS reminders
+              FROM base b LEFT JOIN {events} e ON e.handoff_id = b.id AND e.kind IN (%s, %s)
+             GROUP BY b.id, b.priority, b.team_id, b.status, b.created_at, b.closed_at
+        ),
         d AS (
             SELECT 'claim' AS metric, priority, team_id,
                    {_seconds("first_claim_at", "created_at")} AS secs
-              FROM base WHERE first_claim_at IS NOT NULL
+              FROM per WHERE first_claim_at IS NOT NULL
             UNION ALL
             SELECT 'resolve', priority, team_id, {_seconds("closed_at", "created_at")}
-              FROM base WHERE status = %s AND closed_at IS NOT NULL
+              FROM per WHERE status = %s AND closed_at IS NOT NULL
         )"""  # noqa: S608
+    counts_sql = """
+        SELECT 'count', 'all', '', COUNT(*), NULL, NULL FROM per
+        UNION ALL SELECT 'count', 'claimed', '', COUNT(first_claim_at), NULL, NULL FROM per
+        UNION ALL SELECT 'count', 'resolved', '', COUNT(CASE WHEN status = %s THEN 1 END),
+                         NULL, NULL FROM per
+        UNION ALL SELECT 'count', 'reminded', '', COUNT(CASE WHEN reminders > 0 THEN 1 END),
+                         NULL, NULL FROM per
+        UNION ALL SELECT 'count', 'reminders', '', COALESCE(SUM(reminders), 0), NULL, NULL
+                    FROM per"""
     if connection.vendor == "postgresql":
         # One pass over the durations, three groupings (by priority, by team, all).
         sql = f"""
-            WITH {durations}
+            WITH {per_escalation}
             SELECT metric,
                    CASE WHEN GROUPING(priority) = 0 THEN 'priority'
                         WHEN GROUPING(team_id) = 0 THEN 'team' ELSE 'all' END,
@@ -91,29 +106,38 @@ def escalation_timings(escalations: QuerySet) -> list[Timing]:
                    {_percentile_columns()[0]}
               FROM d
              GROUP BY GROUPING SETS ((metric, priority), (metric, team_id), (metric))
+            UNION ALL {counts_sql}
         """  # noqa: S608
     else:
         columns, source = _percentile_columns()
         sql = f"""
-            WITH {durations},
+            WITH {per_escalation},
             g AS (
                 SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
                 UNION ALL SELECT metric, 'team', CAST(team_id AS TEXT), secs FROM d
                 UNION ALL SELECT metric, 'all', '', secs FROM d
             )
             SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
+            UNION ALL {counts_sql}
         """  # noqa: S608
+    claimed, reminder = EventKind.CLAIMED, EventKind.UNCLAIMED_REMINDER
+    resolved = HandoffStatus.RESOLVED
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, HandoffStatus.RESOLVED))
+        cursor.execute(sql, (*params, claimed, reminder, claimed, reminder, resolved, resolved))
         rows = cursor.fetchall()
-    return [
-        Timing(
-            metric=metric,
-            dim=dim,
-            key=key,
-            count=count,
-            p50=None if p50 is None else float(p50),
-            p90=None if p90 is None else float(p90),
+    timings, counts = [], {}
+    for metric, dim, key, count, p50, p90 in rows:
+        if metric == "count":
+            counts["escalations" if dim == "all" else dim] = int(count or 0)
+            continue
+        timings.append(
+            Timing(
+                metric=metric,
+                dim=dim,
+                key=key,
+                count=count,
+                p50=None if p50 is None else float(p50),
+                p90=None if p90 is None else float(p90),
+            )
         )
-        for metric, dim, key, count, p50, p90 in rows
-    ]
+    return timings, counts
