@@ -137,7 +137,7 @@ def analytics_page(port: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        stats = summary(_timed_gets(port, key, path, n=40))
+        stats = summary(_timed_gets(port, key, path, n=30))
         rows.append({"view": name, "queries": len(queries), **stats})
     counts = {r["queries"] for r in rows if not r["view"].startswith("CSV")}
     met = len(counts) == 1 and all(r["p95"] <= 300 for r in rows)

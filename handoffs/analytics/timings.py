@@ -85,15 +85,13 @@ def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
             SELECT 'resolve', priority, team_id, {_seconds("closed_at", "created_at")}
               FROM per WHERE status = %s AND closed_at IS NOT NULL
         )"""  # noqa: S608
+    # The counts ride in the same columns: two rows, read back by name below.
     counts_sql = """
-        SELECT 'count', 'all', '', COUNT(*), NULL, NULL FROM per
-        UNION ALL SELECT 'count', 'claimed', '', COUNT(first_claim_at), NULL, NULL FROM per
-        UNION ALL SELECT 'count', 'resolved', '', COUNT(CASE WHEN status = %s THEN 1 END),
-                         NULL, NULL FROM per
-        UNION ALL SELECT 'count', 'reminded', '', COUNT(CASE WHEN reminders > 0 THEN 1 END),
-                         NULL, NULL FROM per
-        UNION ALL SELECT 'count', 'reminders', '', COALESCE(SUM(reminders), 0), NULL, NULL
-                    FROM per"""
+        SELECT 'count', 'escalations', '', COUNT(*), COUNT(first_claim_at),
+               COUNT(CASE WHEN status = %s THEN 1 END) FROM per
+        UNION ALL
+        SELECT 'count', 'ladder', '', COUNT(CASE WHEN reminders > 0 THEN 1 END),
+               COALESCE(SUM(reminders), 0), NULL FROM per"""
     if connection.vendor == "postgresql":
         # One pass over the durations, three groupings (by priority, by team, all).
         sql = f"""
@@ -127,8 +125,11 @@ def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
         rows = cursor.fetchall()
     timings, counts = [], {}
     for metric, dim, key, count, p50, p90 in rows:
+        if metric == "count" and dim == "escalations":
+            counts.update(escalations=count, claimed=int(p50), resolved=int(p90))
+            continue
         if metric == "count":
-            counts["escalations" if dim == "all" else dim] = int(count or 0)
+            counts.update(reminded=count, reminders=int(p50))
             continue
         timings.append(
             Timing(
