@@ -17,6 +17,8 @@ WIDTH = 720
 RATE_HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 24, 48
 MAX_TREES_CHARTED = 12
+# Room right of the weekly plot for the period's label ("period 30%").
+AVERAGE_LABEL_W = 84
 
 
 def percent(value: float | None) -> str:
@@ -33,7 +35,7 @@ class Point:
 def rate_chart(weeks, overall) -> dict:
     """The escalation rate per week as a line with a labelled point per week, and the
     period's rate as a dashed line."""
-    plot_w = WIDTH - LEFT - RIGHT
+    plot_w = WIDTH - LEFT - AVERAGE_LABEL_W
     plot_h = RATE_HEIGHT - TOP - BOTTOM
     rates = [t.rate for _, t in weeks if t.rate is not None]
     highest = max([*rates, overall.rate or 0, 0.05])
@@ -71,7 +73,8 @@ def rate_chart(weeks, overall) -> dict:
         "width": WIDTH,
         "height": RATE_HEIGHT,
         "left": LEFT,
-        "right": WIDTH - RIGHT,
+        "right": LEFT + plot_w,
+        "average_label_x": LEFT + plot_w + 6,
         "bottom": TOP + plot_h,
         "label_y": TOP + plot_h + 18,
         "grid": grid,
@@ -116,7 +119,7 @@ def outcome_chart(trees, outcomes) -> dict:
         title = row.title if len(row.title) <= 30 else row.title[:29] + "…"
         rows.append({"y": y, "text_y": y + bar_h / 2 + 4, "title": title, "full_title": row.title,
                      "parts": parts, "started": row.tally.started})  # fmt: skip
-    legend, x = [], label_w
+    legend, x = [], 8
     for key, label in outcomes:
         legend.append({"key": key, "label": label, "x": x})
         x += 16 + 6 + 7 * len(label) + 22  # swatch, gap, ~7 px a character, space
