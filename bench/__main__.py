@@ -17,7 +17,7 @@ from bench.procs import BIN, ROOT, Services, free_port, start_daphne, start_work
 
 DB_NAME = os.environ.get("BENCH_DATABASE", "baton_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "1,2,3,4,5").split(",")}
+ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "1,2,3,4,5,6").split(",")}
 
 
 def base_env(fakes: FakesProcess) -> dict:
@@ -73,7 +73,7 @@ def main() -> int:
         django.setup()
         from django.test.utils import override_settings
 
-        from bench import figure_throughput, figures_http, figures_ws
+        from bench import figure_analytics, figure_throughput, figures_http, figures_ws
         from bench.report import machine, markdown, write
         from bench.settings import channel_layers_for
 
@@ -145,6 +145,7 @@ def main() -> int:
         run("4", "render_cost", lambda: figures_http.render_cost(port))
         fakes.forget()
         run("5", "sustained", lambda: figure_throughput.sustained(port, fakes))
+        run("6", "analytics_page", lambda: figure_analytics.analytics_page(port))
 
         results["total_seconds"] = round(time.monotonic() - started, 1)
         write(results)

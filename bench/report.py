@@ -101,6 +101,14 @@ def markdown(results: dict) -> str:
             f"| 5 | sustained escalations, worker running | highest held "
             f"{f5['highest_rate_held_per_s']}/s ({tried}) | ≥ 150/s | {f5['verdict']} |"
         )
+    f6 = results.get("analytics_page")
+    if f6:
+        for row in f6["rows"]:
+            lines.append(
+                f"| 6 | /analytics/ {row['view']}, {f6['sessions']:,} sessions / "
+                f"{f6['escalations']:,} escalations | {row['queries']} queries; {_lat(row)} "
+                f"| p95 ≤ 300 | {f6['verdict']} |"
+            )
     for name, error in (results.get("errors") or {}).items():
         lines.append(f"| ! | {name} | FAILED TO RUN: {error} | | MISSED |")
     return "\n".join(lines)

@@ -149,3 +149,7 @@ def seed(out) -> None:
                 )
         created += 1
     out.write(f"  handoffs: {created} created, {Handoff.objects.count()} in total")
+    # Weeks of past sessions and escalations for the analytics page (its own module).
+    from handoffs.analytics.demo import seed_history
+
+    seed_history(out)

@@ -102,6 +102,11 @@ class Handoff(models.Model):
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
     snapshot = models.JSONField(default=dict)
+    # The tree step the session stood on when it was handed off (null for an AI chat
+    # or a walk not started): the analytics' "hot steps" count escalations per step.
+    tree_node = models.ForeignKey(
+        "troubleshoot.Node", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     ai_status = models.CharField(max_length=10, choices=AIStatus.choices, default=AIStatus.PENDING)
     ai_assessment = models.JSONField(default=dict, blank=True)
     escalation_package = models.TextField(blank=True)
@@ -124,6 +129,8 @@ class Handoff(models.Model):
                 condition=Q(status__in=["open", "released"]),
                 name="handoff_queue_order",
             ),
+            # Analytics: one account's handoffs of a period.
+            models.Index(fields=["account", "created_at"], name="handoff_account_created"),
         ]
         constraints = [
             # The database, not the code, guarantees one live handoff per session.
@@ -208,6 +215,10 @@ class HandoffEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # Analytics: an escalation's first claim, its reminders (index-only lookups).
+            models.Index(fields=["handoff", "kind", "created_at"], name="handoffevent_kind_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on handoff {self.handoff_id}"

@@ -1,10 +1,13 @@
 from django.urls import path
 
+from handoffs.analytics import views as analytics
 from handoffs.views import actions, pickup, queue
 
 app_name = "handoffs"
 
 urlpatterns = [
+    path("analytics/", analytics.analytics_page, name="analytics"),
+    path("analytics/<slug:table>.csv", analytics.analytics_csv, name="analytics_csv"),
     path("queue/", queue.queue_page, name="queue"),
     path("queue/list/", queue.queue_list, name="queue_list"),
     path("queue/count/", queue.queue_count, name="queue_count"),

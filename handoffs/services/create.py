@@ -93,6 +93,7 @@ def handoff_create(
             created_by=actor,
             target_user=target,
             snapshot=session_snapshot(session),
+            tree_node_id=session.current_node_id,
             ai_status=AIStatus.PENDING if escalate else AIStatus.SKIPPED,
         )
     except IntegrityError as exc:

@@ -77,6 +77,8 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["account", "status"]),
             models.Index(fields=["user", "last_activity_at"]),
+            # Analytics: one account's sessions started in a period.
+            models.Index(fields=["account", "created_at"], name="session_account_created"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""Escalation analytics (`/analytics/`): rates, timings, hot steps, outcomes, people."""

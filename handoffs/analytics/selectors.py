@@ -1,0 +1,297 @@
+"""The analytics' reads: every figure is an aggregate computed by the database.
+
+A fixed number of queries whatever the data's size (asserted in the tests): sessions
+by tree version, week and outcome (one GROUP BY, from which the overall, per-tree,
+per-week and per-version figures are summed: their number is bounded by the trees,
+versions and weeks, not by the sessions); the timings (one query, see timings.py);
+the unclaimed ladder; the hot steps and their draft steps; the published versions;
+and, for admins and owners, four counts per engineer and the people's names.
+Every query is filtered on the reader's account first.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Max,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from handoffs.analytics.scope import Names, Scope
+from handoffs.analytics.timings import Timing, escalation_figures
+from handoffs.models import EventKind, Handoff, HandoffEvent, Intent, Priority
+from troubleshoot.models import Node, Session, SessionStatus, TreeVersion, User
+from troubleshoot.trees.models import VersionState
+
+HOT_STEPS_SHOWN = 15
+
+# How a session ended (or stands), for the outcome chart, in the chart's order.
+OUTCOMES = [
+    ("resolved", "Resolved without escalating"),
+    ("escalated", "Escalated"),
+    ("abandoned", "Abandoned"),
+    ("open", "Still open"),
+]
+
+
+def scoped_sessions(scope: Scope):
+    sessions = Session.objects.filter(
+        account_id=scope.account_id, created_at__gte=scope.start, created_at__lt=scope.end
+    )
+    if scope.team_id:
+        sessions = sessions.filter(team_id=scope.team_id)
+    if scope.tree_id:
+        sessions = sessions.filter(tree_version__tree_id=scope.tree_id)
+    return sessions
+
+
+def scoped_escalations(scope: Scope):
+    """Escalations raised in the period (their session may have started earlier)."""
+    handoffs = Handoff.objects.filter(
+        account_id=scope.account_id,
+        intent=Intent.ESCALATE,
+        created_at__gte=scope.start,
+        created_at__lt=scope.end,
+    )
+    if scope.team_id:
+        handoffs = handoffs.filter(team_id=scope.team_id)
+    if scope.tree_id:
+        handoffs = handoffs.filter(session__tree_version__tree_id=scope.tree_id)
+    return handoffs
+
+
+@dataclass
+class Tally:
+    started: int = 0
+    resolved: int = 0
+    escalated: int = 0
+    abandoned: int = 0
+    open: int = 0
+
+    def add(self, outcome: str, n: int) -> None:
+        self.started += n
+        setattr(self, outcome, getattr(self, outcome) + n)
+
+    @property
+    def rate(self) -> float | None:
+        """Sessions escalated ÷ sessions started (None when none started)."""
+        return self.escalated / self.started if self.started else None
+
+    def share(self, outcome: str) -> float:
+        return getattr(self, outcome) / self.started if self.started else 0.0
+
+
+@dataclass
+class TreeRow:
+    tree_id: int | None  # None: AI chats (no tree)
+    title: str
+    tally: Tally = field(default_factory=Tally)
+
+
+@dataclass
+class VersionRow:
+    tree_id: int
+    tree_title: str
+    number: int
+    published_at: object
+    tally: Tally = field(default_factory=Tally)
+
+
+def session_outcomes(scope: Scope):
+    """One query: sessions started in the period, by tree version, week and outcome."""
+    escalated_ids = Handoff.objects.filter(
+        account_id=scope.account_id, intent=Intent.ESCALATE, created_at__gte=scope.start
+    ).values("session_id")
+    outcome = Case(
+        # An uncorrelated IN: PostgreSQL hashes the period's escalations once.
+        When(pk__in=escalated_ids, then=Value("escalated")),
+        When(status=SessionStatus.RESOLVED, then=Value("resolved")),
+        When(status=SessionStatus.ABANDONED, then=Value("abandoned")),
+        default=Value("open"),
+        output_field=CharField(),
+    )
+    return list(
+        scoped_sessions(scope)
+        .order_by()
+        .annotate(week=TruncWeek("created_at"), outcome=outcome)
+        .values_list("tree_version_id", "week", "outcome")
+        .annotate(n=Count("id"))
+    )
+
+
+def weeks_between(start: date, end: date) -> list[date]:
+    """Mondays of every week the period touches."""
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+@dataclass
+class Report:
+    scope: Scope
+    overall: Tally
+    trees: list[TreeRow]
+    weeks: list[tuple[date, Tally]]
+    versions: list[VersionRow]
+    timings: list[Timing]
+    counts: dict
+    hot_steps: list[dict]
+    engineers: list[dict] | None
+
+
+def _versions(scope: Scope, version_ids) -> dict[int, TreeVersion]:
+    """The published versions of the trees in view (their publish times label the
+    before/after table), and any version a session of the period walked."""
+    versions = TreeVersion.objects.filter(tree__account_id=scope.account_id).filter(
+        Q(pk__in=list(version_ids)) | Q(state=VersionState.PUBLISHED, published_at__lt=scope.end)
+    )
+    if scope.tree_id:
+        versions = versions.filter(tree_id=scope.tree_id)
+    return {v.pk: v for v in versions.only("id", "tree_id", "number", "published_at", "title")}
+
+
+def outcome_tables(scope: Scope, names: Names):
+    rows = session_outcomes(scope)
+    versions = _versions(scope, {r[0] for r in rows if r[0] is not None})
+    overall = Tally()
+    by_tree: dict = {}
+    by_week: dict = defaultdict(Tally)
+    by_version: dict = {}
+    for version_id, week, outcome, n in rows:
+        overall.add(outcome, n)
+        version = versions.get(version_id)
+        tree_id = version.tree_id if version else None
+        if tree_id not in by_tree:
+            tree = names.trees.get(tree_id)
+            title = tree.title if tree else (version.title if version else "AI chat (no tree)")
+            by_tree[tree_id] = TreeRow(tree_id=tree_id, title=title)
+        by_tree[tree_id].tally.add(outcome, n)
+        by_week[timezone.localtime(week).date() if hasattr(week, "hour") else week].add(outcome, n)
+        if version is not None:
+            by_version.setdefault(version_id, Tally()).add(outcome, n)
+    trees = sorted(by_tree.values(), key=lambda r: (-(r.tally.escalated), r.title))
+    weeks = [(w, by_week.get(w, Tally())) for w in weeks_between(scope.start_date, scope.end_date)]
+    version_rows = []
+    for version in sorted(versions.values(), key=lambda v: (v.tree_id, v.number)):
+        if version.published_at is None:
+            continue
+        tree = names.trees.get(version.tree_id)
+        version_rows.append(
+            VersionRow(
+                tree_id=version.tree_id,
+                tree_title=tree.title if tree else version.title,
+                number=version.number,
+                published_at=version.published_at,
+                tally=by_version.get(version.pk, Tally()),
+            )
+        )
+    return overall, trees, weeks, version_rows
+
+
+def hot_steps(scope: Scope, names: Names) -> list[dict]:
+    """The tree steps sessions stood on when escalated, most escalations first (a step
+    counts across versions by its stable `ref`), each with its draft step to edit.
+    Two queries."""
+    rows = list(
+        scoped_escalations(scope)
+        .filter(tree_node__isnull=False)
+        .order_by()
+        .values(tree_id=F("tree_node__version__tree_id"), ref=F("tree_node__ref"))
+        .annotate(
+            escalations=Count("id"), title=Max("tree_node__title"), kind=Max("tree_node__kind")
+        )
+        .order_by("-escalations", "title")[:HOT_STEPS_SHOWN]
+    )
+    if not rows:
+        return []
+    drafts = Node.objects.filter(
+        version__tree__account_id=scope.account_id,
+        version__state=VersionState.DRAFT,
+        version__tree_id__in={r["tree_id"] for r in rows},
+        ref__in={r["ref"] for r in rows},
+    ).values_list("version__tree_id", "ref", "id")
+    draft_ids = {(tree_id, ref): node_id for tree_id, ref, node_id in drafts}
+    for row in rows:
+        tree = names.trees.get(row["tree_id"])
+        row["tree_title"] = tree.title if tree else ""
+        row["tree_archived"] = bool(tree and tree.archived_at)
+        row["draft_node_id"] = draft_ids.get((row["tree_id"], row["ref"]))
+    return rows
+
+
+def engineer_counts(scope: Scope) -> list[dict]:
+    """Per person: sessions started and escalations raised in the period, and how many
+    of the period's escalations they claimed and resolved. Four queries (three GROUP
+    BYs and the names)."""
+    counts: dict = defaultdict(lambda: {"sessions": 0, "raised": 0, "claimed": 0, "resolved": 0})
+    for user_id, n in (
+        scoped_sessions(scope).order_by().values_list("user_id").annotate(n=Count("id"))
+    ):
+        counts[user_id]["sessions"] = n
+    for user_id, n in (
+        scoped_escalations(scope).order_by().values_list("created_by_id").annotate(n=Count("id"))
+    ):
+        counts[user_id]["raised"] = n
+    # Claims and resolutions of the period's escalations, in one GROUP BY.
+    events = HandoffEvent.objects.filter(
+        handoff__in=scoped_escalations(scope).values("pk"),
+        kind__in=(EventKind.CLAIMED, EventKind.RESOLVED),
+        actor__isnull=False,
+    )
+    for user_id, kind, n in (
+        events.order_by()
+        .values_list("actor_id", "kind")
+        .annotate(n=Count("handoff_id", distinct=True))
+    ):
+        counts[user_id]["claimed" if kind == EventKind.CLAIMED else "resolved"] = n
+    people = User.all_objects.filter(account_id=scope.account_id, pk__in=list(counts)).values_list(
+        "pk", "display_name", "deleted_at"
+    )
+    rows = [
+        {"user_id": pk, "name": name, "removed": deleted is not None, **counts[pk]}
+        for pk, name, deleted in people
+    ]
+    return sorted(rows, key=lambda r: (-r["sessions"], -r["claimed"], r["name"]))
+
+
+def _tune_for_aggregates() -> None:
+    """For this transaction only, on PostgreSQL: no JIT (compiling these short
+    aggregates cost ~0.7 s with 100,000 sessions, more than running them) and room to
+    sort the period's durations in memory."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
+
+
+@transaction.atomic
+def analytics_report(scope: Scope, names: Names) -> Report:
+    _tune_for_aggregates()
+    overall, trees, weeks, versions = outcome_tables(scope, names)
+    timings, counts = escalation_figures(scoped_escalations(scope))
+    return Report(
+        scope=scope,
+        overall=overall,
+        trees=trees,
+        weeks=weeks,
+        versions=versions,
+        timings=timings,
+        counts=counts,
+        hot_steps=hot_steps(scope, names),
+        engineers=engineer_counts(scope) if scope.whole_account else None,
+    )
+
+
+PRIORITY_LABELS = dict(Priority.choices)
