@@ -12,11 +12,12 @@ from notifications.transports.http import TransportError
 from notifications.transports.psa import OP_NOTE, Ticket, dispatch, ticket_id
 
 SERVICE = "Demo PSA"
+# The demo's sessions and handoffs use these tickets (troubleshoot, handoffs demo.py).
 TICKETS = {
     12345: Ticket(
         ticket="12345",
-        summary="Outlook keeps asking for the password after the mailbox move",
-        company="Contoso Dental",
+        summary="Outlook is failing to sync email for the finance mailbox",
+        company="Contoso Ltd",
         contact="Megan Bowen",
         priority="Priority 2 - High",
         status="New",
@@ -35,6 +36,38 @@ TICKETS = {
         company="Northwind Traders",
         contact="Diego Siciliani",
         priority="Priority 1 - Critical",
+        status="New",
+    ),
+    12377: Ticket(
+        ticket="12377",
+        summary="Reception printer shows offline after the router swap",
+        company="Northwind Traders",
+        contact="Lynne Robbins",
+        priority="Priority 3 - Medium",
+        status="In Progress",
+    ),
+    48199: Ticket(
+        ticket="48199",
+        summary="New hire locked out of MFA after changing phones",
+        company="Contoso Dental",
+        contact="Isaiah Langer",
+        priority="Priority 2 - High",
+        status="New",
+    ),
+    48213: Ticket(
+        ticket="48213",
+        summary="Outlook is failing to sync email for the whole finance team",
+        company="Contoso Dental",
+        contact="Megan Bowen",
+        priority="Priority 1 - Critical",
+        status="New",
+    ),
+    48250: Ticket(
+        ticket="48250",
+        summary="VPN connects but no internal sites resolve for remote sales",
+        company="Fabrikam Logistics",
+        contact="Pradeep Gupta",
+        priority="Priority 3 - Medium",
         status="New",
     ),
 }
