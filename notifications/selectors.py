@@ -90,7 +90,7 @@ def get_webhook_for_account(account_id: int, webhook_id):
     return get_object_or_404(Webhook, pk=webhook_id, account_id=account_id)
 
 
-PSA_OP_LABELS = {"note": "Note", "time": "Time entry", "status": "Status"}
+PSA_OP_LABELS = {"note": "Note", "time": "Time entry", "status": "Status change"}
 
 
 def psa_writes_for_session(*, account_id: int, session_id: int) -> list[Delivery]:

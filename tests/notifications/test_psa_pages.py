@@ -119,7 +119,7 @@ def test_session_page_shows_what_reached_the_ticket(
     with django_assert_max_num_queries(8):
         html = client.get(f"/sessions/{session.pk}/psa/", **HTMX).content.decode()
     assert "Resolution note posted" in html and "PSA id demo-note-12345-" in html
-    assert "Time entry posted" in html and "Status posted" in html
+    assert "Time entry posted" in html and "Status change posted" in html
     assert 'href="/psa/demo/tickets/12345/"' in html
     assert "Retry" not in html
 
