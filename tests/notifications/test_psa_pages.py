@@ -11,7 +11,6 @@ from handoffs import services as handoff_services
 from notifications.models import Delivery, DeliveryStatus, Integration, IntegrationKind
 from tests.factories import make_account, make_user
 from tests.factories_sessions import make_session
-from tests.fakes.http_fakes import Reply
 from tests.notifications.conftest import make_integration
 from troubleshoot.models import Role, Session
 from troubleshoot.sessions import services as session_services
