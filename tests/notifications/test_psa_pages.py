@@ -15,7 +15,6 @@ from tests.notifications.conftest import make_integration
 from troubleshoot.models import Role, Session
 from troubleshoot.sessions import services as session_services
 
-CW = "/v4_6_release/apis/3.0"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
