@@ -163,6 +163,13 @@ class PSAWritebackForm(forms.Form):
         required=False,
         help_text="Time from the session's timeline (pauses over 30 minutes not counted).",
     )
+    time_as = UserTextField(
+        label="Log the time as",
+        max_length=60,
+        required=False,
+        help_text="Blank: the API user. ConnectWise: a member identifier · Autotask: a "
+        "resource id (Autotask needs one) · HaloPSA: an agent id.",
+    )
     resolved_status = UserTextField(
         label="Move the ticket to this status",
         max_length=60,

@@ -8,8 +8,10 @@ the session, so resolving twice (or a retried request) adds no second note, and 
 PSA write whose outcome is unknown is never repeated without a person (sending.py).
 
 The account's settings live on the PSA integration's config: `time_entries` (one
-entry per engineer who worked the session) and `resolved_status` (the status the
-ticket moves to; a name for ConnectWise, a number for Autotask and HaloPSA).
+entry per engineer who worked the session), `time_as` (the PSA person the entries
+are logged as: a ConnectWise member identifier, an Autotask resource id, a HaloPSA
+agent id; blank: the API user) and `resolved_status` (the status the ticket moves
+to; a name for ConnectWise, a number for Autotask and HaloPSA).
 """
 
 from datetime import timedelta
@@ -28,7 +30,7 @@ from troubleshoot.sessions.documentation import format_duration, session_documen
 IDLE_CAP = timedelta(minutes=30)
 MIN_ENTRY = timedelta(minutes=1)
 STATUS_MAX = 60
-WRITEBACK_KEYS = ("time_entries", "resolved_status")
+WRITEBACK_KEYS = ("time_entries", "resolved_status", "time_as")
 
 
 def psa_for_account(account_id: int) -> Integration | None:
@@ -158,7 +160,7 @@ def psa_session_close_hook(*, session, actor, note: str = "") -> None:
 
 @transaction.atomic(durable=True)
 def psa_writeback_settings_save(
-    *, actor: User, time_entries: bool, resolved_status: str
+    *, actor: User, time_entries: bool, resolved_status: str, time_as: str = ""
 ) -> Integration:
     """An admin's choices for the write-back on resolve. Raises PermissionDenied,
     Integration.DoesNotExist (no PSA yet), ValidationError (a status too long)."""
@@ -175,10 +177,16 @@ def psa_writeback_settings_save(
         raise ValidationError(
             {"resolved_status": f"{integration.get_kind_display()} names statuses by number."}
         )
+    time_as = (time_as or "").strip()
+    if time_as and numeric and not time_as.isdigit():
+        raise ValidationError(
+            {"time_as": f"{integration.get_kind_display()} names its people by number."}
+        )
     integration.config = {
         **integration.config,
         "time_entries": bool(time_entries),
         "resolved_status": resolved_status,
+        "time_as": time_as[:STATUS_MAX],
     }
     integration.save(update_fields=["config", "updated_at"])
     return integration

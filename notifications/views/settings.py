@@ -33,7 +33,7 @@ def _forms(request, **bound) -> dict:
         "teams_form": webhook(IntegrationKind.TEAMS),
         "psa_form": PSAForm(initial=psa_initial, prefix="psa"),
         "writeback_form": PSAWritebackForm(
-            initial={k: psa.config.get(k) for k in ("time_entries", "resolved_status")}
+            initial={k: psa.config.get(k) for k in ("time_entries", "time_as", "resolved_status")}
             if psa
             else {},
             prefix="writeback",

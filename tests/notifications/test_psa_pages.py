@@ -198,11 +198,16 @@ def test_writeback_settings_are_saved_by_admins_and_kept_with_new_credentials(
     assert bad.status_code == 400 and "names statuses by number" in bad.content.decode()
     ok = client.post(
         "/account/integrations/psa/writeback/",
-        {"writeback-time_entries": "on", "writeback-resolved_status": "5"},
+        {
+            "writeback-time_entries": "on",
+            "writeback-resolved_status": "5",
+            "writeback-time_as": "29682885",
+        },
     )
     assert ok.status_code == 302
     psa.refresh_from_db()
     assert psa.config["time_entries"] is True and psa.config["resolved_status"] == "5"
+    assert psa.config["time_as"] == "29682885"
     from notifications.services import integration_save
 
     integration_save(
@@ -212,7 +217,7 @@ def test_writeback_settings_are_saved_by_admins_and_kept_with_new_credentials(
         secrets={"secret": "at-secret-5555"},
     )
     psa.refresh_from_db()
-    assert psa.config["resolved_status"] == "5"
+    assert psa.config["resolved_status"] == "5" and psa.config["time_as"] == "29682885"
     page = client.get("/account/integrations/").content.decode()
     assert "PSA write-back on resolve" in page
 

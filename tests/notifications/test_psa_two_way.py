@@ -137,6 +137,7 @@ def test_connectwise_resolve_posts_note_time_entries_and_status(alice, sam, acme
         fake_http,
         time_entries=True,
         resolved_status="Resolved",
+        time_as="jdoe",
     )
     fake_http.route(f"{CW}/service/tickets/12345/notes", Reply(201, {"id": 9001}))
     fake_http.route(f"{CW}/time/entries", Reply(201, {"id": 555}))
@@ -158,6 +159,7 @@ def test_connectwise_resolve_posts_note_time_entries_and_status(alice, sam, acme
     assert all(e.json["chargeToId"] == 12345 for e in entries)
     assert all(e.json["timeStart"].endswith("Z") for e in entries)
     assert "Alice Junior worked 20 min" in entries[0].json["notes"]
+    assert all(e.json["member"] == {"identifier": "jdoe"} for e in entries)
     assert basic_auth(entries[0]) == ("acme+pub123", "priv-secret-9876")
     patch = fake_http.requests_to(f"{CW}/service/tickets/12345")[0]
     assert patch.method == "PATCH"
@@ -237,7 +239,12 @@ def test_autotask_unknown_ticket_answers_item_null_or_404(alice, acme, fake_http
 
 def test_autotask_resolve_posts_note_time_entry_and_status(alice, acme, fake_http):
     make_integration(
-        acme, IntegrationKind.AUTOTASK, fake_http, time_entries=True, resolved_status="5"
+        acme,
+        IntegrationKind.AUTOTASK,
+        fake_http,
+        time_entries=True,
+        resolved_status="5",
+        time_as="29682885",
     )
     fake_http.route(f"{AT}/Tickets/12345/Notes", Reply(200, {"itemId": 31}))
     fake_http.route(f"{AT}/TimeEntries", Reply(200, {"itemId": 32}))
@@ -253,6 +260,7 @@ def test_autotask_resolve_posts_note_time_entry_and_status(alice, acme, fake_htt
         entry.json["ticketID"] == 12345 and entry.json["hoursWorked"] == 0.83
     )  # 20 min, then 30 (capped) to the resolve
     assert entry.json["startDateTime"].endswith("Z") and entry.json["summaryNotes"]
+    assert entry.json["resourceID"] == 29682885
     assert entry.headers["secret"] == "at-secret-5555"
     status = fake_http.requests_to(f"{AT}/Tickets")[0]
     assert status.method == "PATCH" and status.json == {"id": 12345, "status": 5}
@@ -316,7 +324,12 @@ def test_halopsa_unknown_ticket_and_bad_credentials(alice, acme, fake_http):
 
 def test_halopsa_resolve_posts_note_time_action_and_status(alice, acme, fake_http):
     make_integration(
-        acme, IntegrationKind.HALOPSA, fake_http, time_entries=True, resolved_status="9"
+        acme,
+        IntegrationKind.HALOPSA,
+        fake_http,
+        time_entries=True,
+        resolved_status="9",
+        time_as="3",
     )
     fake_http.route("/auth/token", Reply(200, {"access_token": "tok-1"}))
     fake_http.route("/api/actions", Reply(201, [{"id": 71}]))
@@ -330,6 +343,7 @@ def test_halopsa_resolve_posts_note_time_action_and_status(alice, acme, fake_htt
     note, time_action = (r.json[0] for r in fake_http.requests_to("/api/actions"))
     assert note["hiddenfromuser"] is True and note["outcome"] == "Private Note"
     assert time_action["timetaken"] == 0.83 and time_action["ticket_id"] == 12345
+    assert time_action["agent_id"] == 3 and "agent_id" not in note
     status = fake_http.requests_to("/api/tickets")[0]
     assert status.json == [{"id": 12345, "status_id": 9}]
     assert status.headers["authorization"] == "Bearer tok-1"

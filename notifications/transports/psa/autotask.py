@@ -83,7 +83,7 @@ def send_time_entry(delivery, integration) -> str:
         "hoursWorked": round(int(payload["minutes"]) / 60, 2),
         "summaryNotes": payload.get("note", ""),
     }
-    resource = str(integration.config.get("resource_id") or "")
+    resource = str(integration.config.get("time_as") or "")
     if resource.isdigit():
         body["resourceID"] = int(resource)
     response = http.request(

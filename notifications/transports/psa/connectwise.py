@@ -58,17 +58,17 @@ def send_note(delivery, integration) -> str:
 
 def send_time_entry(delivery, integration) -> str:
     ticket, payload = _ticket(delivery), delivery.payload
+    body = {
+        "chargeToId": ticket,
+        "chargeToType": "ServiceTicket",
+        "timeStart": iso_z(payload["started_at"]),
+        "timeEnd": iso_z(payload["ended_at"]),
+        "notes": payload.get("note", ""),
+    }
+    if integration.config.get("time_as"):
+        body["member"] = {"identifier": integration.config["time_as"]}
     response = http.request(
-        "POST",
-        f"{_api(integration)}/time/entries",
-        json={
-            "chargeToId": ticket,
-            "chargeToType": "ServiceTicket",
-            "timeStart": iso_z(payload["started_at"]),
-            "timeEnd": iso_z(payload["ended_at"]),
-            "notes": payload.get("note", ""),
-        },
-        **_auth_and_headers(integration),
+        "POST", f"{_api(integration)}/time/entries", json=body, **_auth_and_headers(integration)
     )
     raise_for_ticket_status(response, service=SERVICE, ticket=ticket, what=WHAT[OP_TIME])
     return str(http.json_or_empty(response).get("id", ""))

@@ -100,6 +100,9 @@ def send_time_entry(delivery, integration) -> str:
         "actionarrivaldate": iso_z(payload["started_at"]),
         "actioncompletiondate": iso_z(payload["ended_at"]),
     }
+    agent = str(integration.config.get("time_as") or "")
+    if agent.isdigit():
+        action["agent_id"] = int(agent)
     return _post(integration, "actions", [action], ticket=ticket, what=WHAT[OP_TIME])
 
 
