@@ -239,3 +239,22 @@ def test_demo_ticket_page_lists_what_baton_wrote(
     html = client_for(alice).get("/psa/demo/tickets/12345/").content.decode()
     assert "demo PSA" in html and "Resolved: Outlook asks again" in html
     assert client_for(alice).get("/psa/demo/tickets/40404/").status_code == 404
+
+
+def test_the_demo_seeds_the_demo_psa_only_where_no_psa_is_connected(db, fake_http):
+    import io
+
+    from notifications import demo as notifications_demo
+    from troubleshoot import demo
+    from troubleshoot.models import Account
+
+    demo.seed(io.StringIO())
+    bluebird = Account.objects.get(slug="bluebird")
+    own = make_integration(bluebird, IntegrationKind.HALOPSA, fake_http)
+    notifications_demo.seed(io.StringIO())
+    notifications_demo.seed(io.StringIO())  # idempotent
+    northwind = Integration.objects.get(account__slug="northwind", slot="psa")
+    assert northwind.kind == IntegrationKind.DEMO_PSA and northwind.config["time_entries"]
+    own.refresh_from_db()
+    assert own.kind == IntegrationKind.HALOPSA
+    assert Integration.objects.filter(kind=IntegrationKind.DEMO_PSA).count() == 1
