@@ -112,7 +112,11 @@ def psa_writeback_on_resolve(*, session, actor) -> list[int]:
             op=OP_NOTE,
             key="note",
             subject=f"Resolved: {summary}",
-            payload={"note": session_document(session, zone_name=zone), "title": summary},
+            payload={
+                "note": session_document(session, zone_name=zone),
+                "title": summary,
+                "title_line": "Baton session write-up (resolved)",
+            },
         )
     ]
     if integration.config.get("time_entries"):

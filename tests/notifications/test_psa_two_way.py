@@ -255,6 +255,9 @@ def test_autotask_resolve_posts_note_time_entry_and_status(alice, acme, fake_htt
         ("time", "sent", "32"),
         ("status", "sent", "12345"),
     ]
+    note = fake_http.requests_to(f"{AT}/Tickets/12345/Notes")[0]
+    assert note.json["title"] == "Baton session write-up (resolved)"
+    assert note.json["publish"] == 1 and "Outlook will not sync" in note.json["description"]
     entry = fake_http.requests_to(f"{AT}/TimeEntries")[0]
     assert (
         entry.json["ticketID"] == 12345 and entry.json["hoursWorked"] == 0.83
