@@ -47,6 +47,22 @@ def _cache_key(account_id: int, integration, ticket: str) -> str:
     return f"psa-ticket:{account_id}:{integration.pk}:{saved}:{ticket}"
 
 
+def _cached(key: str) -> dict | None:
+    """The cached answer; a cache that is away (Redis down) is a miss, not an error."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache backend error: ask the PSA instead
+        logger.warning("psa lookup: cache unavailable")
+        return None
+
+
+def _remember(key: str, answer: dict, seconds: int) -> None:
+    try:
+        cache.set(key, answer, seconds)
+    except Exception:  # noqa: BLE001 - the answer is still shown, only not kept
+        logger.warning("psa lookup: cache unavailable")
+
+
 def ticket_link(integration, ticket: str) -> str:
     """The ticket in the PSA's web UI ("" when it cannot be built)."""
     if integration is None or not str(ticket).isdigit():
@@ -69,11 +85,11 @@ def psa_ticket_lookup(*, actor, ticket: str) -> Lookup:
             message=f"{provider} tickets are looked up by number. {BY_HAND}", provider=provider
         )
     key = _cache_key(actor.account_id, integration, ticket)
-    answer = cache.get(key)
+    answer = _cached(key)
     if answer is None:
         answer, keep = _ask(integration, ticket)
         if keep:
-            cache.set(key, answer, FOUND_SECONDS if "ticket" in answer else NOT_FOUND_SECONDS)
+            _remember(key, answer, FOUND_SECONDS if "ticket" in answer else NOT_FOUND_SECONDS)
     if "ticket" not in answer:
         return Lookup(message=f"{answer['error']} {BY_HAND}", provider=provider, demo=demo)
     return Lookup(
