@@ -6,7 +6,13 @@ the unique (recipient, event_key) constraint keeps to one each.
 
 from django.db import transaction
 
-from notifications.models import EmailPreference, Notification, NotificationPreference
+from notifications.models import (
+    EmailPreference,
+    Integration,
+    IntegrationKind,
+    Notification,
+    NotificationPreference,
+)
 from troubleshoot.models import Account, User
 
 # The demo juniors only want mail about escalations sent to them.
@@ -34,4 +40,20 @@ def seed(out) -> None:
                 },
             )
             created += made
-    out.write(f"  notifications: {created} new bell lines, preferences for every demo user")
+    demo_psas = 0
+    for account in Account.objects.filter(slug__in=["northwind", "bluebird"]):
+        # The offline PSA stand-in, when the account has no PSA of its own: tickets
+        # fill the new-session form, and resolving writes back (README, Two-way PSA).
+        _, made = Integration.objects.get_or_create(
+            account=account,
+            slot="psa",
+            defaults={
+                "kind": IntegrationKind.DEMO_PSA,
+                "config": {"time_entries": True, "resolved_status": "Resolved"},
+            },
+        )
+        demo_psas += made
+    out.write(
+        f"  notifications: {created} new bell lines, preferences for every demo user, "
+        f"{demo_psas} demo PSA connections"
+    )

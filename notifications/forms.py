@@ -3,7 +3,7 @@
 from django import forms
 
 from notifications.models import (
-    PSA_KINDS,
+    REAL_PSA_KINDS,
     AlertPreference,
     AvailabilityStatus,
     Channel,
@@ -132,7 +132,7 @@ class WebhookForm(forms.Form):
         return {}, {"webhook_url": self.cleaned_data["webhook_url"]}
 
 
-PSA_CHOICES = [(k.value, k.label) for k in PSA_KINDS]
+PSA_CHOICES = [(k.value, k.label) for k in REAL_PSA_KINDS]
 
 
 class PSAForm(forms.Form):
@@ -231,3 +231,28 @@ class DeliveryFilterForm(forms.Form):
     def filters(self) -> dict:
         self.is_valid()
         return {name: self.cleaned_data.get(name, "") for name in ("status", "channel")}
+
+
+class PSAWritebackForm(forms.Form):
+    """What resolving a session writes to its PSA ticket besides the write-up note."""
+
+    time_entries = forms.BooleanField(
+        label="Log a time entry per engineer who worked the session",
+        required=False,
+        help_text="Time from the session's timeline (pauses over 30 minutes not counted).",
+    )
+    time_as = UserTextField(
+        label="Log the time as",
+        max_length=60,
+        required=False,
+        help_text="Blank: the API user. ConnectWise: a member identifier · Autotask: a "
+        "resource id (Autotask needs one) · HaloPSA: an agent id.",
+    )
+    resolved_status = UserTextField(
+        label="Move the ticket to this status",
+        max_length=60,
+        required=False,
+        help_text="Blank: leave the status alone. ConnectWise: the status name (e.g. "
+        "Resolved) · Autotask: the status number (5 = Complete) · HaloPSA: the status "
+        "id (9 = Closed).",
+    )

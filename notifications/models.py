@@ -75,9 +75,13 @@ class IntegrationKind(models.TextChoices):
     CONNECTWISE = "connectwise", "ConnectWise Manage"
     AUTOTASK = "autotask", "Autotask"
     HALOPSA = "halopsa", "HaloPSA"
+    # The offline stand-in the demo seeds when its account has no PSA (no network).
+    DEMO_PSA = "demo_psa", "Demo PSA (offline stand-in)"
 
 
-PSA_KINDS = (IntegrationKind.CONNECTWISE, IntegrationKind.AUTOTASK, IntegrationKind.HALOPSA)
+# The PSAs an admin can connect; the demo stand-in is only ever seeded.
+REAL_PSA_KINDS = (IntegrationKind.CONNECTWISE, IntegrationKind.AUTOTASK, IntegrationKind.HALOPSA)
+PSA_KINDS = (*REAL_PSA_KINDS, IntegrationKind.DEMO_PSA)
 
 
 def slot_for_kind(kind: str) -> str:

@@ -88,3 +88,26 @@ def get_webhook_for_account(account_id: int, webhook_id):
     from notifications.models import Webhook
 
     return get_object_or_404(Webhook, pk=webhook_id, account_id=account_id)
+
+
+PSA_OP_LABELS = {"note": "Note", "time": "Time entry", "status": "Status change"}
+
+
+def psa_writes_for_session(*, account_id: int, session_id: int) -> list[Delivery]:
+    """What Baton wrote (or is writing) to the session's PSA ticket: the escalation
+    notes and the write-back on resolve, oldest first. One query."""
+    rows = list(
+        Delivery.objects.filter(
+            account_id=account_id, channel=Channel.PSA, payload__session_id=session_id
+        )
+        .select_related("integration")
+        .order_by("created_at", "id")[:50]
+    )
+    for row in rows:
+        payload = row.payload or {}
+        op = payload.get("op") or "note"
+        if op == "note":  # escalation notes (notify.py) carry the event's kind
+            row.op_label = "Escalation note" if "kind" in payload else "Resolution note"
+        else:
+            row.op_label = PSA_OP_LABELS.get(op, op)
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications.views import bell, deliveries, preferences, reach, settings, webhooks
+from notifications.views import bell, deliveries, preferences, psa, reach, settings, webhooks
 
 app_name = "notifications"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("availability/roster/", reach.roster, name="roster"),
     path("sw.js", reach.service_worker, name="service_worker"),
     path("account/integrations/", settings.integrations, name="integrations"),
+    path(
+        "account/integrations/psa/writeback/",
+        psa.psa_writeback_settings,
+        name="psa_writeback_settings",
+    ),
+    path("psa/lookup/", psa.psa_lookup, name="psa_lookup"),
+    path("psa/demo/tickets/<int:ticket>/", psa.psa_demo_ticket, name="psa_demo_ticket"),
+    path("psa/writes/<id:delivery_id>/retry/", psa.psa_write_retry, name="psa_write_retry"),
+    path("sessions/<id:session_id>/psa/", psa.psa_session_writes, name="psa_session_writes"),
     path("account/integrations/timeout/", settings.unclaimed_timeout, name="unclaimed_timeout"),
     path("account/integrations/<slug:slot>/", settings.integration_save, name="integration_save"),
     path(

@@ -164,6 +164,7 @@ def world(acme, acme_team, admin, owner, alice, sam, django_capture_on_commit_ca
         "uidb36": "1",
         "provider_id": "microsoft",
         "pk": 1,
+        "ticket": 12345,  # the demo PSA's ticket page
     }
     # Each user opens their own notification.
     return {

@@ -35,6 +35,7 @@ from notifications.services import (
     notify_escalation,
     notify_session_resolved,
     notify_user,
+    psa_writeback_on_resolve,
 )
 from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
@@ -270,6 +271,7 @@ def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     record_event(handoff, actor=actor, kind=EventKind.RESOLVED, from_status=from_status, note=note)
     call_webhooks(handoff, "handoff.resolved", event_key=f"handoff-{handoff.pk}-resolved")
     notify_session_resolved(session=session, actor=actor)
+    psa_writeback_on_resolve(session=session, actor=actor)
     if handoff.created_by_id != actor.pk:
         _tell(
             handoff,

@@ -14,6 +14,11 @@ from notifications.services.integrations import (
     integration_send_test,
 )
 from notifications.services.notify import notify_escalation, notify_user
+from notifications.services.psa_lookup import psa_ticket_lookup
+from notifications.services.psa_writeback import (
+    psa_writeback_on_resolve,
+    psa_writeback_settings_save,
+)
 from notifications.services.sending import (
     deliveries_sweep,
     delivery_retry,
@@ -45,6 +50,9 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notify_escalation",
+    "psa_ticket_lookup",
+    "psa_writeback_on_resolve",
+    "psa_writeback_settings_save",
     "notify_session_resolved",
     "notify_unclaimed",
     "notify_user",

@@ -15,6 +15,7 @@ from django.db import transaction
 from notifications import transports
 from notifications.models import PSA_KINDS, Integration, IntegrationKind, slot_for_kind
 from notifications.services.integration_urls import validate_psa_base_url, validate_service_url
+from notifications.services.psa_writeback import WRITEBACK_KEYS
 from notifications.transports.http import TransportError
 from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
@@ -127,9 +128,13 @@ def _integration_store(*, actor: User, kind: str, config: dict, typed: dict) -> 
     secrets, errors = _merged_secrets(kind=kind, config=config, typed=typed, current=integration)
     if errors:
         raise ValidationError(errors)
+    # The write-back choices (psa_writeback.py) are saved apart; new credentials keep them.
+    kept = {
+        k: integration.config[k] for k in WRITEBACK_KEYS if integration and k in integration.config
+    }
     integration = integration or Integration(account_id=actor.account_id)
     integration.kind = kind
-    integration.config = config
+    integration.config = {**config, **kept}
     integration.secrets = secrets
     integration.enabled = True
     integration.disabled_reason = ""

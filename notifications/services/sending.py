@@ -31,6 +31,7 @@ from notifications.services.queueing import (
 from notifications.services.switch_off import switch_off_and_tell_admins
 from notifications.transports.http import TransportError
 from troubleshoot.accounts.roles import is_admin_or_above
+from troubleshoot.live.events import publish_now, session_group
 from troubleshoot.models import User
 
 logger = logging.getLogger(__name__)
@@ -185,8 +186,19 @@ def _transmit_on_thread(delivery: Delivery) -> str | TransportError:
 
 def _finish(delivery: Delivery, result: str | TransportError) -> str:
     if isinstance(result, TransportError):
-        return _record_failure(delivery, result)
-    return _record(delivery.pk, DeliveryStatus.SENT, external_id=result)
+        outcome = _record_failure(delivery, result)
+    else:
+        outcome = _record(delivery.pk, DeliveryStatus.SENT, external_id=result)
+    if delivery.channel == Channel.PSA:
+        announce_psa_outcome(delivery)
+    return outcome
+
+
+def announce_psa_outcome(delivery: Delivery) -> None:
+    """The session's pages (its page, the pickup screen) re-fetch what reached the ticket."""
+    session_id = (delivery.payload or {}).get("session_id")
+    if isinstance(session_id, int):
+        publish_now(session_group(session_id), {"type": "psa_updated", "session_id": session_id})
 
 
 def _record(
@@ -295,6 +307,8 @@ def delivery_retry(*, actor: User, delivery_id: int) -> Delivery:
     delivery.updated_at = delivery.next_attempt_at
     delivery.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
     enqueue_deliveries_on_commit([delivery.pk])
+    if delivery.channel == Channel.PSA:
+        transaction.on_commit(lambda: announce_psa_outcome(delivery), robust=True)
     return delivery
 
 

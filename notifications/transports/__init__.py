@@ -17,6 +17,7 @@ MODULES = {
     IntegrationKind.CONNECTWISE: "notifications.transports.psa.connectwise",
     IntegrationKind.AUTOTASK: "notifications.transports.psa.autotask",
     IntegrationKind.HALOPSA: "notifications.transports.psa.halopsa",
+    IntegrationKind.DEMO_PSA: "notifications.transports.psa.demo",
 }
 
 __all__ = ["TransportError", "send", "send_test"]
@@ -38,3 +39,8 @@ def send(delivery, integration) -> str:
 
 def send_test(integration) -> str:
     return import_module(MODULES[integration.kind]).send_test(integration)
+
+
+def psa_module(integration):
+    """The PSA's module, for a ticket lookup (`lookup`) or its web link (`ticket_url`)."""
+    return import_module(MODULES[integration.kind])

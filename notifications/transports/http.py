@@ -52,8 +52,8 @@ class TransportError(Exception):
         self.maybe_delivered = maybe_delivered
 
 
-def timeout() -> httpx.Timeout:
-    seconds = settings.BATON_HTTP_TIMEOUT
+def timeout(seconds: float | None = None) -> httpx.Timeout:
+    seconds = settings.BATON_HTTP_TIMEOUT if seconds is None else seconds
     return httpx.Timeout(seconds, connect=min(seconds, 5.0))
 
 
@@ -64,17 +64,21 @@ def tls_context():
     return httpx.create_ssl_context()
 
 
-def request(method: str, url: str, **kwargs) -> httpx.Response:
+def request(
+    method: str, url: str, *, timeout_seconds: float | None = None, **kwargs
+) -> httpx.Response:
     """Send one request with Baton's timeouts; network failures become TransportError.
 
     Any HTTP status comes back as a response: callers look at their own special
-    cases first, then call `raise_for_status`.
+    cases first, then call `raise_for_status`. timeout_seconds: a shorter limit for
+    a request a person waits on (a ticket lookup), instead of BATON_HTTP_TIMEOUT.
     """
+    seconds = settings.BATON_HTTP_TIMEOUT if timeout_seconds is None else timeout_seconds
     headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
     try:
         with httpx.Client(
             transport=PublicAddressTransport(ssl_context=tls_context()),
-            timeout=timeout(),
+            timeout=timeout(seconds),
             follow_redirects=False,
             trust_env=False,  # no proxies or .netrc credentials from the environment
         ) as client:
@@ -84,9 +88,7 @@ def request(method: str, url: str, **kwargs) -> httpx.Response:
     except httpx.ConnectTimeout as exc:
         raise TransportError("Timed out connecting to the server.") from exc
     except httpx.TimeoutException as exc:
-        raise TransportError(
-            f"No answer within {settings.BATON_HTTP_TIMEOUT:g} s.", maybe_delivered=True
-        ) from exc
+        raise TransportError(f"No answer within {seconds:g} s.", maybe_delivered=True) from exc
     except httpx.ConnectError as exc:
         raise TransportError("Could not connect to the server.") from exc
     except httpx.UnsupportedProtocol as exc:

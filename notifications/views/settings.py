@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from notifications import selectors, services
-from notifications.forms import PSAForm, TimeoutForm, WebhookForm
+from notifications.forms import PSAForm, PSAWritebackForm, TimeoutForm, WebhookForm
 from notifications.models import Integration, IntegrationKind
 from troubleshoot.accounts.roles import admin_required
 from troubleshoot.accounts.services import account_update_settings
@@ -32,6 +32,12 @@ def _forms(request, **bound) -> dict:
         "slack_form": webhook(IntegrationKind.SLACK),
         "teams_form": webhook(IntegrationKind.TEAMS),
         "psa_form": PSAForm(initial=psa_initial, prefix="psa"),
+        "writeback_form": PSAWritebackForm(
+            initial={k: psa.config.get(k) for k in ("time_entries", "time_as", "resolved_status")}
+            if psa
+            else {},
+            prefix="writeback",
+        ),
         "timeout_form": TimeoutForm(
             initial={"unclaimed_timeout_minutes": request.user.account.unclaimed_timeout_minutes}
         ),

@@ -7,6 +7,11 @@ panel in AppConfig.ready(), e.g. handoffs adds "handoffs/_session_panel.html".
 
 SESSION_PANELS: list[str] = []
 
+# SESSION_START_PANELS: template names rendered inside the new-session and tree start
+# forms, below their fields, with `form` and `request` in the context: notifications
+# adds the PSA ticket lookup that fills the form from a ticket number.
+SESSION_START_PANELS: list[str] = []
+
 # SESSION_CLOSE_HOOKS: callables `hook(*, session, actor, note)` run inside the
 # transaction that resolves or abandons a session (session.status is already the new
 # one), so another app can close what it keeps about the session in the same commit:

@@ -25,6 +25,14 @@ def clean_psa_ticket(value: str) -> str:
 
 
 class SessionStartForm(forms.Form):
+    # The ticket first: with a PSA connected, typing it fills the rest (the lookup
+    # panel notifications adds through SESSION_START_PANELS).
+    psa_ticket = UserTextField(
+        max_length=41,
+        required=False,
+        label="PSA ticket",
+        help_text="Optional: 12345 or your PSA's format.",
+    )
     problem_summary = UserTextField(
         max_length=PROBLEM_SUMMARY_MAX,
         label="Problem summary",
@@ -34,11 +42,14 @@ class SessionStartForm(forms.Form):
     client_name = UserTextField(
         max_length=200, required=False, label="Client / company", help_text="Optional."
     )
-    psa_ticket = UserTextField(
-        max_length=41,
+    contact_name = UserTextField(
+        max_length=200, required=False, label="Contact", help_text="Optional: who reported it."
+    )
+    ticket_priority = UserTextField(
+        max_length=60,
         required=False,
-        label="PSA ticket",
-        help_text="Optional: 12345 or your PSA's format.",
+        label="Ticket priority",
+        help_text="Optional: as the PSA says.",
     )
 
     def clean_problem_summary(self):
@@ -52,7 +63,11 @@ class SessionStartForm(forms.Form):
 
 
 class SessionDetailsForm(SessionStartForm):
-    """Correcting a session's details after it started: the same fields and rules."""
+    """Correcting a session's details after it started: the summary, client and ticket."""
+
+    field_order = ["problem_summary", "client_name", "psa_ticket"]
+    contact_name = None
+    ticket_priority = None
 
 
 class ChatStartForm(SessionStartForm):

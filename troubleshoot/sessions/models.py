@@ -64,6 +64,10 @@ class Session(models.Model):
     problem_summary = models.CharField(max_length=PROBLEM_SUMMARY_MAX)
     client_name = models.CharField(max_length=200, blank=True)
     psa_ticket = models.CharField(max_length=40, blank=True)
+    # From the PSA ticket the session was started from (or typed): who reported it
+    # and the PSA's own priority name, as the PSA words them.
+    contact_name = models.CharField(max_length=200, blank=True)
+    ticket_priority = models.CharField(max_length=60, blank=True)
     status = models.CharField(
         max_length=10, choices=SessionStatus.choices, default=SessionStatus.ACTIVE
     )

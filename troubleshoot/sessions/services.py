@@ -83,6 +83,8 @@ def session_start(
     client_name: str = "",
     psa_ticket: str = "",
     first_message: str = "",
+    contact_name: str = "",
+    ticket_priority: str = "",
 ) -> Session:
     """Start a tree session (tree_id: its latest published version is pinned) or a
     chat session (first_message, if given, is the engineer's opening message)."""
@@ -101,6 +103,8 @@ def session_start(
         problem_summary=problem_summary,
         client_name=client_name,
         psa_ticket=psa_ticket,
+        contact_name=contact_name,
+        ticket_priority=ticket_priority,
     )
     if first_message:
         Step.objects.create(

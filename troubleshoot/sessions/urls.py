@@ -5,6 +5,7 @@ from troubleshoot.sessions.views import chat, session
 # /sessions/<id>/handoff/ and /sessions/<id>/pickup/ belong to the handoffs app.
 urlpatterns = [
     path("sessions/", session.session_list, name="session_list"),
+    path("sessions/new/", session.session_new, name="session_new"),
     path("sessions/new/chat/", session.session_new_chat, name="session_new_chat"),
     path("sessions/<id:session_id>/", session.session_detail, name="session_detail"),
     path("sessions/<id:session_id>/timeline/", session.session_timeline, name="session_timeline"),

@@ -2,6 +2,7 @@
 export. Each view parses, checks access, calls one service, renders."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -82,7 +83,7 @@ def session_list(request):
 @engineer_required
 @require_http_methods(["GET", "POST"])
 def session_new_chat(request):
-    form = ChatStartForm(request.POST or None)
+    form = ChatStartForm(request.POST or None, initial=_ticket_initial(request))
     if request.method == "POST" and form.is_valid():
         session = session_services.session_start(
             actor=request.user,
@@ -91,10 +92,30 @@ def session_new_chat(request):
             client_name=form.cleaned_data["client_name"],
             psa_ticket=form.cleaned_data["psa_ticket"],
             first_message=form.cleaned_data["first_message"],
+            contact_name=form.cleaned_data["contact_name"],
+            ticket_priority=form.cleaned_data["ticket_priority"],
         )
         return redirect("troubleshoot:session_detail", session_id=session.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "troubleshoot/session_new_chat.html", {"form": form}, status=status)
+
+
+def _ticket_initial(request) -> dict:
+    """`?ticket=12345` (a link a PSA can hold) pre-fills the ticket; the form's PSA
+    lookup then fills the rest after the page is shown."""
+    ticket = (request.GET.get("ticket") or "").strip()[:41]
+    return {"psa_ticket": ticket} if ticket else {}
+
+
+@engineer_required
+@require_GET
+def session_new(request):
+    """/sessions/new/: the new-session form (the AI chat start), keeping ?ticket=."""
+    target = reverse("troubleshoot:session_new_chat")
+    initial = _ticket_initial(request)
+    return redirect(
+        f"{target}?{urlencode({'ticket': initial['psa_ticket']})}" if initial else target
+    )
 
 
 @member_required
@@ -263,7 +284,7 @@ def session_print(request, session_id: int):
 @require_http_methods(["GET", "POST"])
 def tree_start_session(request, tree_id: int):
     tree = get_tree_for_user(request.user, tree_id)
-    form = SessionStartForm(request.POST or None)
+    form = SessionStartForm(request.POST or None, initial=_ticket_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             session = session_services.session_start(
