@@ -1,0 +1,236 @@
+"""The tree map: a version's steps as boxes and answers as arrows, laid out in layers
+top-down and drawn as SVG by the template (troubleshoot/_tree_map.html), with a text
+alternative from the same data.
+
+Layout (pure Python, no package): a step's layer is its distance from the start (a
+breadth-first walk, so back-edges never push a step down); within a layer, steps are
+ordered by the mean position of their parents (two sweeps of the barycentre rule),
+which keeps arrows short and mostly uncrossed. Steps the start cannot reach go in a
+last row of their own. Marked: unreachable steps, dead ends (a question or action
+without an answer leading on), and hot steps (where escalations stood; counts from
+TREE_HEAT_SOURCES, filled by the handoffs app).
+"""
+
+import textwrap
+from collections import deque
+from dataclasses import dataclass, field
+
+from troubleshoot.trees.models import NodeKind, TreeVersion
+
+BOX_W = 168
+BOX_H = 50
+GAP_X = 22
+GAP_Y = 64
+MARGIN = 16
+TITLE_LINE = 24  # characters per line in a box (two lines)
+LABEL_CHARS = 18
+
+# Callables `source(tree) -> {node ref: escalations}`: how hot each step is. The
+# handoffs app registers one (troubleshoot never imports it).
+TREE_HEAT_SOURCES: list = []
+
+
+def step_heat(tree) -> dict[str, int]:
+    heat: dict[str, int] = {}
+    for source in TREE_HEAT_SOURCES:
+        for ref, count in source(tree).items():
+            heat[ref] = heat.get(ref, 0) + count
+    return heat
+
+
+@dataclass
+class MapBox:
+    node: object
+    x: int = 0
+    y: int = 0
+    layer: int = 0
+    reachable: bool = True
+    dead_end: bool = False
+    is_start: bool = False
+    heat: int = 0
+    hot: bool = False
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def cx(self) -> int:
+        return self.x + BOX_W // 2
+
+    @property
+    def text_x(self) -> int:
+        return self.x + 8
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 17
+
+    @property
+    def flag_y(self) -> int:
+        return self.y + BOX_H - 7
+
+    @property
+    def flags(self) -> list[str]:
+        """What the box says besides its title: readable without colour."""
+        flags = []
+        if self.is_start:
+            flags.append("start")
+        if self.heat:
+            flags.append(f"{'HOT · ' if self.hot else ''}{self.heat} escalated")
+        if self.dead_end:
+            flags.append("dead end")
+        if not self.reachable:
+            flags.append("unreachable")
+        return flags
+
+
+@dataclass
+class MapEdge:
+    source: MapBox
+    target: MapBox
+    label: str
+    short_label: str
+    path: str
+    label_x: int
+    label_y: int
+    back: bool
+
+
+@dataclass
+class TreeMap:
+    box_w = BOX_W
+    box_h = BOX_H
+    boxes: list[MapBox]
+    edges: list[MapEdge]
+    width: int
+    height: int
+    unreachable: list[MapBox]
+    dead_ends: list[MapBox]
+    hot: list[MapBox]
+    has_unplaced_row: bool
+    unplaced_y: int = 0
+
+
+def _wrap(title: str) -> list[str]:
+    return textwrap.wrap(title, TITLE_LINE, max_lines=2, placeholder=" …") or [""]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def build_tree_map(version: TreeVersion, heat: dict[str, int] | None = None) -> TreeMap:
+    """The map of a version loaded by `version_with_nodes` (no query of its own)."""
+    heat = heat or {}
+    nodes = list(version.nodes.all())
+    boxes = {n.pk: MapBox(node=n, lines=_wrap(n.title)) for n in nodes}
+    children: dict[int, list[int]] = {n.pk: [] for n in nodes}
+    for n in nodes:
+        for option in n.options.all():
+            if option.target_id in boxes:
+                children[n.pk].append(option.target_id)
+        leads_on = [o for o in n.options.all() if o.target_id in boxes]
+        boxes[n.pk].dead_end = n.kind != NodeKind.SOLUTION and not leads_on
+
+    # Layers: breadth-first distance from the start.
+    layer_of: dict[int, int] = {}
+    start = version.start_node_id if version.start_node_id in boxes else None
+    if start is not None:
+        boxes[start].is_start = True
+        layer_of[start] = 0
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for child in children[current]:
+                if child not in layer_of:
+                    layer_of[child] = layer_of[current] + 1
+                    queue.append(child)
+    depth = max(layer_of.values(), default=-1) + 1
+    layers: list[list[int]] = [[] for _ in range(depth)]
+    for n in nodes:  # by position: the editor's order is the first guess
+        if n.pk in layer_of:
+            layers[layer_of[n.pk]].append(n.pk)
+    unplaced = [n.pk for n in nodes if n.pk not in layer_of]
+
+    # Order within layers by the barycentre of parents (two sweeps).
+    parents: dict[int, list[int]] = {pk: [] for pk in boxes}
+    for pk, kids in children.items():
+        for kid in kids:
+            parents[kid].append(pk)
+    for _ in range(2):
+        index = {pk: i for layer in layers for i, pk in enumerate(layer)}
+        for li in range(1, len(layers)):
+            upper = {pk: i for i, pk in enumerate(layers[li - 1])}
+
+            def centre(pk, upper=upper, index=index):
+                ps = [upper[p] for p in parents[pk] if p in upper]
+                return sum(ps) / len(ps) if ps else index[pk]
+
+            layers[li].sort(key=centre)
+
+    rows = layers + ([unplaced] if unplaced else [])
+    widest = max((len(row) for row in rows), default=1)
+    width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
+    back_room = 60  # loops back curve out to the right of their boxes
+    for li, row in enumerate(rows):
+        row_width = len(row) * BOX_W + (len(row) - 1) * GAP_X
+        left = (width - row_width) // 2
+        for i, pk in enumerate(row):
+            box = boxes[pk]
+            box.layer = li
+            box.x = left + i * (BOX_W + GAP_X)
+            box.y = MARGIN + li * (BOX_H + GAP_Y) + (24 if unplaced and li == len(layers) else 0)
+            box.reachable = pk in layer_of
+    height = MARGIN * 2 + len(rows) * BOX_H + max(len(rows) - 1, 0) * GAP_Y
+    height += 24 if unplaced else 0
+
+    top = max(heat.values(), default=0)
+    for box in boxes.values():
+        box.heat = heat.get(box.node.ref, 0)
+        # Hot: at least one escalation and within the top third of this tree's counts.
+        box.hot = box.heat > 0 and box.heat * 3 >= top
+
+    edges: list[MapEdge] = []
+    for n in nodes:
+        for option in n.options.all():
+            if option.target_id not in boxes:
+                continue
+            a, b = boxes[n.pk], boxes[option.target_id]
+            edges.append(_edge(a, b, option.label))
+
+    ordered = [boxes[pk] for row in rows for pk in row]
+    return TreeMap(
+        boxes=ordered,
+        edges=edges,
+        width=width + back_room,
+        height=height,
+        unreachable=[b for b in ordered if not b.reachable],
+        dead_ends=[b for b in ordered if b.dead_end],
+        hot=sorted((b for b in ordered if b.heat), key=lambda b: -b.heat),
+        has_unplaced_row=bool(unplaced),
+        unplaced_y=MARGIN + len(layers) * (BOX_H + GAP_Y),
+    )
+
+
+def _edge(a: MapBox, b: MapBox, label: str) -> MapEdge:
+    back = b.layer <= a.layer
+    if not back:
+        x1, y1, x2, y2 = a.cx, a.y + BOX_H, b.cx, b.y
+        mid = (y1 + y2) // 2
+        path = f"M{x1},{y1} C{x1},{mid} {x2},{mid} {x2},{y2 - 2}"
+        lx, ly = (x1 + x2) // 2, mid
+    else:
+        # Up (a loop back) or sideways: leave and enter on the right, curving outside.
+        x1, y1 = a.x + BOX_W, a.y + BOX_H // 2
+        x2, y2 = b.x + BOX_W, b.y + BOX_H // 2
+        bulge = max(x1, x2) + 40
+        path = f"M{x1},{y1} C{bulge},{y1} {bulge},{y2} {x2 + 2},{y2}"
+        lx, ly = bulge - 10, (y1 + y2) // 2
+    return MapEdge(
+        source=a,
+        target=b,
+        label=label,
+        short_label=_short(label),
+        path=path,
+        label_x=lx,
+        label_y=ly,
+        back=back,
+    )
