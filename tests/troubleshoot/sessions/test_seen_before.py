@@ -1,10 +1,9 @@
-""""Seen before": relevance on a small labelled set, tenant scope, the lazy panel, and
+""" "Seen before": relevance on a small labelled set, tenant scope, the lazy panel, and
 the search document kept by the services (both databases)."""
 
 import pytest
 
 from tests.conftest import login
-from tests.factories import make_user
 from tests.factories_sessions import add_step, make_session, make_tree
 from troubleshoot.models import Session, StepKind
 from troubleshoot.sessions import services as session_services
