@@ -17,13 +17,17 @@ from dataclasses import dataclass, field
 
 from troubleshoot.trees.models import NodeKind, TreeVersion
 
-BOX_W = 168
+BOX_W = 160
 BOX_H = 50
-GAP_X = 22
-GAP_Y = 64
+GAP_X = 20
+GAP_Y = 60
 MARGIN = 16
-TITLE_LINE = 24  # characters per line in a box (two lines)
+TITLE_LINE = 23  # characters per line in a box (two lines)
 LABEL_CHARS = 18
+# A layer wider than this wraps onto more rows, so the map is never wider than a
+# page's card on a 1366-px screen (about 1,085 px inside): 5 boxes and the room on the
+# right for loops back take 1,072 px. Text stays at its natural size: readable.
+MAX_PER_ROW = 5
 
 # Callables `source(tree) -> {node ref: escalations}`: how hot each step is. The
 # handoffs app registers one (troubleshoot never imports it).
@@ -43,7 +47,8 @@ class MapBox:
     node: object
     x: int = 0
     y: int = 0
-    layer: int = 0
+    layer: int = 0  # distance from the start
+    row: int = 0  # where it is drawn (a wide layer takes several rows)
     reachable: bool = True
     dead_end: bool = False
     is_start: bool = False
@@ -166,7 +171,13 @@ def build_tree_map(version: TreeVersion, heat: dict[str, int] | None = None) -> 
 
             layers[li].sort(key=centre)
 
-    rows = layers + ([unplaced] if unplaced else [])
+    rows: list[list[int]] = []
+    for layer in layers:
+        for i in range(0, len(layer), MAX_PER_ROW):
+            rows.append(layer[i : i + MAX_PER_ROW])
+    layer_rows = len(rows)
+    for i in range(0, len(unplaced), MAX_PER_ROW):
+        rows.append(unplaced[i : i + MAX_PER_ROW])
     widest = max((len(row) for row in rows), default=1)
     width = MARGIN * 2 + widest * BOX_W + (widest - 1) * GAP_X
     back_room = 60  # loops back curve out to the right of their boxes
@@ -175,9 +186,10 @@ def build_tree_map(version: TreeVersion, heat: dict[str, int] | None = None) -> 
         left = (width - row_width) // 2
         for i, pk in enumerate(row):
             box = boxes[pk]
-            box.layer = li
+            box.row = li
+            box.layer = layer_of.get(pk, -1)
             box.x = left + i * (BOX_W + GAP_X)
-            box.y = MARGIN + li * (BOX_H + GAP_Y) + (24 if unplaced and li == len(layers) else 0)
+            box.y = MARGIN + li * (BOX_H + GAP_Y) + (24 if li >= layer_rows else 0)
             box.reachable = pk in layer_of
     height = MARGIN * 2 + len(rows) * BOX_H + max(len(rows) - 1, 0) * GAP_Y
     height += 24 if unplaced else 0
@@ -206,12 +218,12 @@ def build_tree_map(version: TreeVersion, heat: dict[str, int] | None = None) -> 
         dead_ends=[b for b in ordered if b.dead_end],
         hot=sorted((b for b in ordered if b.heat), key=lambda b: -b.heat),
         has_unplaced_row=bool(unplaced),
-        unplaced_y=MARGIN + len(layers) * (BOX_H + GAP_Y),
+        unplaced_y=MARGIN + layer_rows * (BOX_H + GAP_Y) + 12,
     )
 
 
 def _edge(a: MapBox, b: MapBox, label: str) -> MapEdge:
-    back = b.layer <= a.layer
+    back = b.row <= a.row
     if not back:
         x1, y1, x2, y2 = a.cx, a.y + BOX_H, b.cx, b.y
         mid = (y1 + y2) // 2
