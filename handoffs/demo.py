@@ -149,3 +149,6 @@ def seed(out) -> None:
                 )
         created += 1
     out.write(f"  handoffs: {created} created, {Handoff.objects.count()} in total")
+    from handoffs.demo_learning import seed_learning
+
+    seed_learning(out)

@@ -4,8 +4,10 @@ One query whatever the account's history (plus one for this session's own text):
 on PostgreSQL, the session's words OR-ed into a tsquery matched against the stored,
 GIN-indexed `search_vector` (sessions/search.py) and ranked with ts_rank, whose
 weights put the summary and the resolution note ("what fixed it") above the walk's
-text; on SQLite, the newest resolved sessions containing any of the words, scored in
-Python the same way (summary and note count three times, the walk once).
+text, plus twice the rank of the words of this session's own summary; on SQLite, the
+newest resolved sessions containing any of the words, scored in Python the same way
+(a hit in their summary or note counts three times, in the walk once; a word of this
+session's summary counts three times).
 """
 
 import re
@@ -46,27 +48,36 @@ def _candidates(session: Session):
 def seen_before(session: Session, *, limit: int = SEEN_BEFORE_LIMIT) -> list[Session]:
     """Up to `limit` resolved sessions of the session's account, most similar first.
     Each carries `resolver` (who resolved it: recorded, else the assignee or owner)."""
-    terms = query_terms(session_text(session))
+    # The summary says what the problem is; the notes add detail and boilerplate
+    # ("restarted the machine") that many sessions share: summary words count double.
+    headline = query_terms(session.problem_summary)
+    terms = query_terms(" ".join([session.problem_summary, session_text(session)]))
     if not terms:
         return []
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(" | ".join(terms), search_type="raw", config="english")
+        rank = SearchRank(F("search_vector"), query)
+        if headline:
+            summary = SearchQuery(" | ".join(headline), search_type="raw", config="english")
+            rank = rank + 2 * SearchRank(F("search_vector"), summary)
         found = list(
             _candidates(session)
             .filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=rank)
             .order_by("-rank", "-resolved_at", "-id")[:limit]
         )
     else:
-        found = _sqlite_seen_before(session, terms, limit)
+        found = _sqlite_seen_before(session, terms, set(headline), limit)
     for other in found:
         other.resolver = other.resolved_by or other.assignee or other.user
     return found
 
 
-def _sqlite_seen_before(session: Session, terms: list[str], limit: int) -> list[Session]:
+def _sqlite_seen_before(
+    session: Session, terms: list[str], headline: set[str], limit: int
+) -> list[Session]:
     match = Q()
     for term in terms:
         match |= (
@@ -81,7 +92,7 @@ def _sqlite_seen_before(session: Session, terms: list[str], limit: int) -> list[
     def score(other: Session) -> int:
         heading = f"{other.problem_summary} {other.resolution_note}".lower()
         body = other.search_document.lower()
-        return sum(3 * (t in heading) + (t in body) for t in terms)
+        return sum((3 * (t in heading) + (t in body)) * (3 if t in headline else 1) for t in terms)
 
     scored = [(score(other), other) for other in rows]
     scored.sort(key=lambda pair: -pair[0])  # stable: newest first among equals
