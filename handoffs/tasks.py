@@ -127,5 +127,9 @@ def draft_proposal_wording(self, proposal_id: int) -> str:
             raise self.retry(exc=exc, countdown=countdown) from exc
         tree_proposal_wording_failed(proposal_id=proposal_id)
         return "failed"
+    except Exception:  # a bug or an unexpected answer: keep the note, do not loop
+        logger.exception("redrafting tree proposal %s failed", proposal_id)
+        tree_proposal_wording_failed(proposal_id=proposal_id)
+        return "failed"
     applied = tree_proposal_apply_wording(proposal_id=proposal_id, **text)
     return "applied" if applied else "kept"

@@ -189,7 +189,7 @@ def tree_proposal_apply_wording(
     its answer and solution still read as the note drafted them: an editor's change
     wins over a late AI answer. Returns whether it was applied."""
     proposal = (
-        TreeProposal.objects.select_for_update()
+        TreeProposal.objects.select_for_update(of=("self",))
         .select_related("option", "solution", "node")
         .filter(pk=proposal_id, status=ProposalStatus.PENDING)
         .first()
