@@ -29,7 +29,9 @@ DEMO_TREE = (
 
 RECORD_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
-  console.error("csp-violation " + e.effectiveDirective + " " + e.blockedURI);
+  console.error("csp-violation " + e.effectiveDirective + " " + e.blockedURI + " on " +
+    location.pathname + " at " + e.sourceFile + ":" + e.lineNumber + " " + e.sample + " " +
+    (e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : String(e.target)));
 });
 """
 
