@@ -224,13 +224,22 @@ def build_tree_map(version: TreeVersion, heat: dict[str, int] | None = None) -> 
 
 def _edge(a: MapBox, b: MapBox, label: str) -> MapEdge:
     back = b.row <= a.row
-    if not back:
+    if b.row > a.row:
         x1, y1, x2, y2 = a.cx, a.y + BOX_H, b.cx, b.y
         mid = (y1 + y2) // 2
         path = f"M{x1},{y1} C{x1},{mid} {x2},{mid} {x2},{y2 - 2}"
-        lx, ly = (x1 + x2) // 2, mid
+        # The label sits three quarters along the curve, near the step it leads to, so
+        # the labels of one step's answers spread apart instead of piling up at its foot.
+        lx = round(0.156 * x1 + 0.844 * x2)
+        ly = round(0.016 * y1 + 0.562 * mid + 0.422 * y2) - 3
+    elif b.row == a.row:
+        # Sideways within a row: under both boxes, through the gap to the next row.
+        x1, y1, x2, y2 = a.cx, a.y + BOX_H, b.cx, b.y + BOX_H
+        dip = y1 + GAP_Y // 2
+        path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2 + 2}"
+        lx, ly = (x1 + x2) // 2, dip - 4
     else:
-        # Up (a loop back) or sideways: leave and enter on the right, curving outside.
+        # Up (a loop back): leave and enter on the right, curving outside.
         x1, y1 = a.x + BOX_W, a.y + BOX_H // 2
         x2, y2 = b.x + BOX_W, b.y + BOX_H // 2
         bulge = max(x1, x2) + 40
