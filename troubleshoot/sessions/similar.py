@@ -24,6 +24,8 @@ SEEN_BEFORE_LIMIT = 3
 # GIN lookup stay small however long the session's notes are.
 QUERY_TERMS = 24
 SQLITE_CANDIDATES = 200
+# PostgreSQL ranks at most this many of the newest matching sessions.
+RANKED_CANDIDATES = 500
 
 
 def query_terms(text: str) -> list[str]:
@@ -62,9 +64,20 @@ def seen_before(session: Session, *, limit: int = SEEN_BEFORE_LIMIT) -> list[Ses
         if headline:
             summary = SearchQuery(" | ".join(headline), search_type="raw", config="english")
             rank = rank + 2 * SearchRank(F("search_vector"), summary)
+        # Ranking reads every candidate's vector: rank only the newest matches, found
+        # through the GIN index, so the cost stays bounded however common the words.
+        newest = (
+            Session.objects.filter(
+                account_id=session.account_id,
+                status=SessionStatus.RESOLVED,
+                search_vector=query,
+            )
+            .order_by("-resolved_at", "-id")
+            .values("id")[:RANKED_CANDIDATES]
+        )
         found = list(
             _candidates(session)
-            .filter(search_vector=query)
+            .filter(pk__in=newest)
             .annotate(rank=rank)
             .order_by("-rank", "-resolved_at", "-id")[:limit]
         )
