@@ -33,3 +33,10 @@ class HandoffsConfig(AppConfig):
 
         if may_read_session_handoffs not in SESSION_LISTENER_CHECKS:
             SESSION_LISTENER_CHECKS.append(may_read_session_handoffs)
+
+        # The tree map marks the steps where escalations stood.
+        from handoffs.selectors import escalations_per_step
+        from troubleshoot.trees.treemap import TREE_HEAT_SOURCES
+
+        if escalations_per_step not in TREE_HEAT_SOURCES:
+            TREE_HEAT_SOURCES.append(escalations_per_step)

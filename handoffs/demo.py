@@ -153,3 +153,6 @@ def seed(out) -> None:
     from handoffs.analytics.demo import seed_history
 
     seed_history(out)
+    from handoffs.demo_learning import seed_learning
+
+    seed_learning(out)

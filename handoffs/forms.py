@@ -74,6 +74,10 @@ class NoteForm(forms.Form):
     note = UserTextField(required=False, max_length=NOTES_MAX, widget=forms.Textarea)
 
 
+class ResolveForm(NoteForm):
+    propose_tree_update = forms.BooleanField(required=False)
+
+
 class ReassignForm(forms.Form):
     to_user = forms.ModelChoiceField(
         queryset=None, label="Hand it to", empty_label="Choose a teammate…"

@@ -211,3 +211,30 @@ def get_visible_handoff_for_user(user, handoff_id) -> Handoff:
     if handoff is None:
         raise Http404("No such handoff.")
     return handoff
+
+
+def escalations_per_step(tree) -> dict[str, int]:
+    """{node ref: escalations} of one tree: how many escalated handoffs stood on each
+    step (the node named by the handoff's snapshot), over all its versions, by ref.
+    One aggregate query; registered in troubleshoot.trees.treemap.TREE_HEAT_SOURCES."""
+    from django.db.models import BigIntegerField, OuterRef, Subquery
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast
+
+    from troubleshoot.models import Node
+
+    node_ref = Node.objects.filter(pk=OuterRef("node_id")).values("ref")[:1]
+    rows = (
+        Handoff.objects.filter(
+            account_id=tree.account_id,
+            intent=Intent.ESCALATE,
+            session__tree_version__tree_id=tree.pk,
+        )
+        .annotate(node_id=Cast(KeyTextTransform("current_node_id", "snapshot"), BigIntegerField()))
+        .filter(node_id__isnull=False)
+        .annotate(ref=Subquery(node_ref))
+        .values("ref")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["ref"]: row["n"] for row in rows if row["ref"]}

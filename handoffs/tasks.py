@@ -94,3 +94,42 @@ def sweep_handoffs(now_iso: str | None = None) -> dict:
     Handoff.objects.filter(pk__in=stale).update(updated_at=now)
     requeued = sum(1 for handoff_id in stale if enqueue(enrich_handoff, handoff_id))
     return {"reminded": reminded, "assessments_requeued": requeued}
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=90, time_limit=120)
+def draft_proposal_wording(self, proposal_id: int) -> str:
+    """Let the AI redraft a tree proposal written from a resolution note (queued after
+    the resolve commits, only with a provider configured). Idempotent: a proposal no
+    longer being redrafted is left alone; transient errors retry, and a failure keeps
+    the note's wording (marked so in the editor)."""
+    from troubleshoot.models import TreeProposal, WordingStatus
+    from troubleshoot.trees.proposals import (
+        tree_proposal_apply_wording,
+        tree_proposal_wording_failed,
+    )
+
+    proposal = (
+        TreeProposal.objects.select_related("node")
+        .filter(pk=proposal_id, wording=WordingStatus.WRITING)
+        .first()
+    )
+    if proposal is None:
+        return "skipped"
+    try:
+        text = ai.draft_tree_update(
+            step_title=proposal.node.title if proposal.node else "",
+            problem_summary=proposal.problem_summary,
+            resolution_note=proposal.resolution_note,
+        )
+    except ai.AIError as exc:
+        if exc.transient and self.request.retries < self.max_retries and not self.request.is_eager:
+            countdown = exc.retry_after or 2 ** (self.request.retries + 1)
+            raise self.retry(exc=exc, countdown=countdown) from exc
+        tree_proposal_wording_failed(proposal_id=proposal_id)
+        return "failed"
+    except Exception:  # a bug or an unexpected answer: keep the note, do not loop
+        logger.exception("redrafting tree proposal %s failed", proposal_id)
+        tree_proposal_wording_failed(proposal_id=proposal_id)
+        return "failed"
+    applied = tree_proposal_apply_wording(proposal_id=proposal_id, **text)
+    return "applied" if applied else "kept"

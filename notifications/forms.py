@@ -89,16 +89,16 @@ class WorkingHoursForm(forms.Form):
 class PushUnsubscribeForm(forms.Form):
     """reach.js posts the endpoint; the preferences page's Remove button the id."""
 
-    endpoint = forms.CharField(max_length=800, required=False)
+    endpoint = UserTextField(max_length=800, required=False)
     id = IdField(required=False)
 
 
 class PushSubscriptionForm(forms.Form):
     """What PushSubscription.toJSON() gives, posted by reach.js."""
 
-    endpoint = forms.CharField(max_length=800)
-    p256dh = forms.CharField(max_length=200)
-    auth = forms.CharField(max_length=100)
+    endpoint = UserTextField(max_length=800)
+    p256dh = UserTextField(max_length=200)
+    auth = UserTextField(max_length=100)
 
 
 class SecretInput(forms.PasswordInput):

@@ -144,8 +144,21 @@ def world(acme, acme_team, admin, owner, alice, sam, django_capture_on_commit_ca
         invitation = invitation_create(
             actor=admin, display_name="Ivy", email="ivy@acme.test", role=Role.ENGINEER, team=None
         )
+    from django.db import transaction
+
+    from troubleshoot.trees.proposals import tree_proposal_create
+
+    with transaction.atomic():  # a tree update proposed from an escalation
+        proposal = tree_proposal_create(
+            actor=sam,
+            published_node_id=version.start_node_id,
+            problem_summary="Mail stuck",
+            resolution_note="Rebuilt the OST.",
+            session_id=session.pk,
+        )
     ids = {
         "tree_id": tree.pk,
+        "proposal_id": proposal.pk,
         "node_id": node.pk,
         "option_id": node.options.first().pk,
         "session_id": session.pk,

@@ -22,4 +22,13 @@ from troubleshoot.sessions.models import (  # noqa: F401
     Step,
     StepKind,
 )
-from troubleshoot.trees.models import Node, NodeKind, Option, Tree, TreeVersion  # noqa: F401
+from troubleshoot.trees.models import (  # noqa: F401
+    Node,
+    NodeKind,
+    Option,
+    ProposalStatus,
+    Tree,
+    TreeProposal,
+    TreeVersion,
+    WordingStatus,
+)

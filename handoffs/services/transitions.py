@@ -30,6 +30,7 @@ from handoffs.services.common import (
     record_event,
     validate_teammate,
 )
+from handoffs.services.proposals import propose_tree_update_from_handoff
 from notifications.services import (
     handoff_title,
     notify_escalation,
@@ -39,6 +40,7 @@ from notifications.services import (
 )
 from troubleshoot.accounts.roles import is_admin_or_above, is_engineer_or_above
 from troubleshoot.models import SessionStatus, User
+from troubleshoot.sessions.search import session_refresh_search
 from troubleshoot.sessions.services import session_add_system_step, session_set_status
 
 
@@ -246,9 +248,15 @@ def handoff_cancel(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
 
 
 @transaction.atomic(durable=True)
-def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
+def handoff_resolve(
+    *, actor: User, handoff_id: int, note: str = "", propose_tree_update: bool = False
+) -> Handoff:
     """Close the handoff and its session. The claimer (or an admin) resolves a claimed
-    one; the requester may resolve one still queued ("fixed it myself")."""
+    one; the requester may resolve one still queued ("fixed it myself").
+
+    With `propose_tree_update`, the note also becomes a proposal in the tree's draft
+    (handoffs/services/proposals.py), set on the result as `tree_proposal` (None when
+    the session walked no tree or the step is gone from the draft)."""
     note = _check_note(note)
     handoff = lock_handoff(account_id=actor.account_id, handoff_id=handoff_id)
     if handoff.status == HandoffStatus.CLAIMED:
@@ -267,6 +275,11 @@ def handoff_resolve(*, actor: User, handoff_id: int, note: str = "") -> Handoff:
     if note and not session.resolution_note:
         session.resolution_note = note
         session.save(update_fields=["resolution_note"])
+    session_refresh_search(session_id=session.pk, resolved_by_id=actor.pk)
+    if propose_tree_update:
+        handoff.tree_proposal = propose_tree_update_from_handoff(
+            handoff=handoff, session=session, actor=actor, note=note
+        )
     _timeline(handoff, actor, f"Resolved by {actor.display_name}." + (f" {note}" if note else ""))
     record_event(handoff, actor=actor, kind=EventKind.RESOLVED, from_status=from_status, note=note)
     call_webhooks(handoff, "handoff.resolved", event_key=f"handoff-{handoff.pk}-resolved")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from handoffs import services
 from handoffs.errors import HandoffError, HandoffValidationError
-from handoffs.forms import HandoffForm, NoteForm, ReassignForm, ReescalateForm
+from handoffs.forms import HandoffForm, NoteForm, ReassignForm, ReescalateForm, ResolveForm
 from handoffs.selectors import active_handoff_for_session, get_handoff_for_user
 from handoffs.views.common import problem, see_other
 from troubleshoot.accounts.roles import engineer_required
@@ -111,7 +111,36 @@ def cancel(request, handoff_id: int):
 @engineer_required
 @require_POST
 def resolve(request, handoff_id: int):
-    return _simple_action(request, handoff_id, services.handoff_resolve, success="Resolved.")
+    handoff = get_handoff_for_user(request.user, handoff_id)
+    form = ResolveForm(request.POST)
+    back = _pickup_url(handoff.session_id)
+    if not form.is_valid():
+        return problem(request, HandoffValidationError("Notes are too long."), back_url=back)
+    propose = form.cleaned_data["propose_tree_update"]
+    try:
+        resolved = services.handoff_resolve(
+            actor=request.user,
+            handoff_id=handoff.pk,
+            note=form.cleaned_data["note"],
+            propose_tree_update=propose,
+        )
+    except HandoffError as exc:
+        return problem(request, exc, back_url=back)
+    messages.success(request, "Resolved.")
+    proposal = getattr(resolved, "tree_proposal", None)
+    if proposal is not None:
+        messages.info(
+            request,
+            f"A tree update was proposed in the draft of “{proposal.tree.title}”: "
+            "its editors review it in the tree editor.",
+        )
+    elif propose:
+        messages.warning(
+            request,
+            "No tree update was proposed: it needs a resolution note and a tree step "
+            "that is still in the tree's draft.",
+        )
+    return see_other(request, back)
 
 
 @engineer_required

@@ -1,6 +1,7 @@
 """Troubleshooting sessions and their timeline of steps."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -75,6 +76,15 @@ class Session(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # "Seen before" (sessions/similar.py): the text of the walk (steps, choices, notes,
+    # messages), written by sessions/search.py when a session is resolved or corrected,
+    # and on PostgreSQL its weighted tsvector (summary and resolution note weigh most),
+    # GIN-indexed by migration 0007. SQLite keeps the vector empty and matches the text.
+    search_document = models.TextField(blank=True, default="")
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]

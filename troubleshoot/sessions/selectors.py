@@ -212,6 +212,8 @@ def session_snapshot(session: Session) -> dict:
         "tree_version": version.number if version else None,
         "tree_category": version.tree.category if version else "",
         "status": full.status,
+        # The step the walk stood on when handed off: where a tree update is proposed.
+        "current_node_id": full.current_node_id,
         "created_at": full.created_at.isoformat(),
         "steps": [
             {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from troubleshoot.live.events import publish_on_commit, user_group
 from troubleshoot.sessions.extensions import run_session_close_hooks, run_session_details_hooks
 from troubleshoot.sessions.models import Session, SessionKind, SessionStatus, Step, StepKind
+from troubleshoot.sessions.search import session_refresh_search
 from troubleshoot.sessions.selectors import can_correct_session_details, can_work_on_session
 from troubleshoot.trees.models import Node, NodeKind, Option, Tree
 
@@ -243,6 +244,8 @@ def session_update_details(
         text=f"Details corrected by {actor.display_name}: {changes}.",
     )
     touch_session(session, *changed, actor_id=actor.pk)
+    if session.status == SessionStatus.RESOLVED:  # a "seen before" candidate: re-index
+        session_refresh_search(session_id=session.pk)
     run_session_details_hooks(session=session, actor=actor)
     return session
 
@@ -300,6 +303,7 @@ def session_resolve(*, actor, session_id: int, resolution_note: str) -> Session:
         text=f"Resolved by {actor.display_name}.",
     )
     touch_session(session, "status", "resolution_note", "resolved_at", actor_id=actor.pk)
+    session_refresh_search(session_id=session.pk, resolved_by_id=actor.pk)
     run_session_close_hooks(session=session, actor=actor, note=resolution_note)
     return session
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from troubleshoot.sessions.views import chat, session
+from troubleshoot.sessions.views import chat, seen_before, session
 
 # /sessions/<id>/handoff/ and /sessions/<id>/pickup/ belong to the handoffs app.
 urlpatterns = [
@@ -28,6 +28,11 @@ urlpatterns = [
         name="session_export_markdown",
     ),
     path("sessions/<id:session_id>/print/", session.session_print, name="session_print"),
+    path(
+        "sessions/<id:session_id>/seen-before/",
+        seen_before.seen_before_panel,
+        name="seen_before",
+    ),
     # Starting a session from a tree page: a sessions view under the tree's URL.
     path("trees/<id:tree_id>/start/", session.tree_start_session, name="tree_start_session"),
     path("sessions/<id:session_id>/chat/", chat.chat_message, name="chat_message"),

@@ -143,3 +143,65 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    ACCEPTED = "accepted", "Accepted"
+    DISCARDED = "discarded", "Discarded"
+
+
+class WordingStatus(models.TextChoices):
+    NOTE = "note", "The resolution note as written"
+    WRITING = "writing", "AI is redrafting"
+    AI = "ai", "Redrafted by the AI"
+    FAILED = "failed", "AI redraft failed (the note is used)"
+
+
+class TreeProposal(models.Model):
+    """A change to a tree's draft drafted from a resolved escalation: a new answer on the
+    step where the junior was stuck, leading to a new solution written from the
+    resolution note. The answer and the solution are real draft rows (marked by this
+    proposal) until an editor accepts (the marker goes), or discards them (they go)."""
+
+    tree = models.ForeignKey(Tree, on_delete=models.CASCADE, related_name="proposals")
+    # The draft step the new answer hangs on, the answer and the solution it adds.
+    node = models.ForeignKey(
+        Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    option = models.ForeignKey(
+        Option, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    solution = models.ForeignKey(
+        Node, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    session = models.ForeignKey(
+        "troubleshoot.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    problem_summary = models.CharField(max_length=500, blank=True)
+    resolution_note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    wording = models.CharField(
+        max_length=10, choices=WordingStatus.choices, default=WordingStatus.NOTE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["tree", "status"])]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.tree_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.PENDING

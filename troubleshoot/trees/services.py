@@ -18,6 +18,7 @@ from troubleshoot.trees.models import (
     Node,
     NodeKind,
     Option,
+    ProposalStatus,
     Tree,
     TreeVersion,
     VersionState,
@@ -231,6 +232,13 @@ def tree_publish(*, actor, tree_id: int) -> TreeVersion:
     draft = TreeVersion.objects.prefetch_related(_nodes_prefetch()).get(pk=_draft(tree).pk)
     graph, start_ref = graph_from_version(draft)
     errors = validate_graph(graph, start_ref)
+    waiting = tree.proposals.filter(status=ProposalStatus.PENDING).count()
+    if waiting:
+        errors.append(
+            f"{waiting} proposal{'s' if waiting > 1 else ''} from an escalation "
+            f"{'wait' if waiting > 1 else 'waits'} for review: accept or discard "
+            f"{'them' if waiting > 1 else 'it'} first."
+        )
     if errors:
         raise TreeInvalid(errors)
     number = (tree.versions.aggregate(m=Max("number"))["m"] or 0) + 1

@@ -36,6 +36,18 @@ urlpatterns = [
         name="option_delete",
     ),
     path(
+        "trees/<id:tree_id>/edit/proposals/<id:proposal_id>/accept/",
+        editor.proposal_decide,
+        {"decision": "accept"},
+        name="proposal_accept",
+    ),
+    path(
+        "trees/<id:tree_id>/edit/proposals/<id:proposal_id>/discard/",
+        editor.proposal_decide,
+        {"decision": "discard"},
+        name="proposal_discard",
+    ),
+    path(
         "trees/<id:tree_id>/edit/options/<id:option_id>/move/",
         editor.option_move,
         name="option_move",

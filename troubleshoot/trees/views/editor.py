@@ -5,15 +5,18 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from troubleshoot.accounts.roles import engineer_required
+from troubleshoot.trees import proposals as tree_services_proposals
 from troubleshoot.trees import services as tree_services
 from troubleshoot.trees.forms import NodeForm, OptionForm, StartNodeForm, TreeMetaForm
 from troubleshoot.trees.models import NodeKind
+from troubleshoot.trees.proposals import pending_proposals
 from troubleshoot.trees.selectors import draft_with_nodes, get_editable_tree
+from troubleshoot.trees.treemap import build_tree_map, step_heat
 
 EDITOR = "troubleshoot/tree_editor.html"
 
@@ -27,10 +30,17 @@ def editor_response(request, tree_id: int, *, status: int = 200, page: bool = Fa
         return redirect("troubleshoot:tree_edit", tree_id=tree.pk)
     draft = draft_with_nodes(tree)
     nodes = list(draft.nodes.all())
+    proposals = pending_proposals(tree)
     context = {
         "tree": tree,
         "draft": draft,
         "nodes": nodes,
+        "proposals": proposals,
+        # What the draft's proposals added, marked on their steps and answers.
+        "proposed_node_ids": {p.solution_id for p in proposals},
+        "proposed_option_ids": {p.option_id for p in proposals},
+        "map": build_tree_map(draft, step_heat(tree)),
+        "map_version": draft,
         "kinds": NodeKind.choices,
         "meta_form": TreeMetaForm(
             initial={
@@ -180,3 +190,22 @@ def tree_publish(request, tree_id: int):
         return editor_response(request, tree_id, status=400, page=True, publish_errors=exc.errors)
     messages.success(request, f"Published {version.label}. New sessions will walk it.")
     return redirect("troubleshoot:tree_detail", tree_id=tree_id)
+
+
+@engineer_required
+@require_POST
+def proposal_decide(request, tree_id: int, proposal_id: int, decision: str):
+    """Accept (keep the proposed answer and solution as they now read) or discard
+    (remove them) a proposal from an escalation; 404 for one not waiting in this tree."""
+    tree = get_editable_tree(request.user, tree_id)
+    if not tree.proposals.filter(pk=proposal_id).exists():
+        raise Http404("No such proposal in this tree.")
+    decide = {
+        "accept": tree_services_proposals.tree_proposal_accept,
+        "discard": tree_services_proposals.tree_proposal_discard,
+    }[decision]
+    decide(actor=request.user, proposal_id=proposal_id)
+    if not request.htmx:
+        done = "accepted: it is part of the draft" if decision == "accept" else "discarded"
+        messages.success(request, f"Proposal {done}.")
+    return editor_response(request, tree_id)

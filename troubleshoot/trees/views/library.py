@@ -20,6 +20,7 @@ from troubleshoot.accounts.roles import (
 from troubleshoot.trees import services as tree_services
 from troubleshoot.trees.forms import ImportForm, LibraryFilterForm, TreeMetaForm
 from troubleshoot.trees.import_export import TreeImportError, export_version
+from troubleshoot.trees.proposals import pending_counts
 from troubleshoot.trees.selectors import (
     draft_with_nodes,
     get_editable_tree,
@@ -29,6 +30,7 @@ from troubleshoot.trees.selectors import (
     published_versions,
     version_with_nodes,
 )
+from troubleshoot.trees.treemap import build_tree_map, step_heat
 
 
 @member_required
@@ -43,6 +45,11 @@ def tree_list(request):
         # Shown with the reason; the library below is the unfiltered first page.
         query, category, page_number, status = "", "", 1, 400
     page, categories = library_page(request.user, query=query, category=category, page=page_number)
+    if is_engineer_or_above(request.user):
+        # "1 proposal from an escalation" on the cards of trees whose draft has one.
+        waiting = pending_counts(tree.pk for tree in page.object_list)
+        for tree in page.object_list:
+            tree.pending_proposals = waiting.get(tree.pk, 0)
     context = {
         "filters": filters,
         "page": page,
@@ -78,6 +85,8 @@ def tree_detail(request, tree_id: int):
             "can_edit": can_edit,
             "can_archive": is_admin_or_above(request.user),
             "unpublished": can_edit and has_unpublished_changes(tree),
+            "map": build_tree_map(version, step_heat(tree)) if version else None,
+            "map_version": version,
         },
     )
 
