@@ -13,12 +13,13 @@ file alone still reveals nothing.
 
 import functools
 import json
-import os
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from notifications.key_files import key_in_file
 
 
 class UnreadableSecrets(ImproperlyConfigured):
@@ -26,34 +27,11 @@ class UnreadableSecrets(ImproperlyConfigured):
     or replaced before `reencrypt_secrets` ran, or the key file was lost."""
 
 
-@functools.lru_cache(maxsize=4)
-def _key_file(path: Path) -> str:
-    """The key in `path`, created first when missing, read once per process. The new
-    key is written to a temporary file and linked into place, which fails if another
-    process got there first: every process then reads the one complete key."""
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(Fernet.generate_key().decode() + "\n")
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-    return path.read_text().strip()
-
-
 def keys() -> tuple[str, ...]:
     configured = tuple(settings.BATON_SECRET_KEYS)
     if configured:
         return configured
-    return (_key_file(Path(settings.BATON_SECRET_KEY_FILE)),)
+    return (key_in_file(Path(settings.BATON_SECRET_KEY_FILE), _new_fernet_key),)
 
 
 @functools.lru_cache(maxsize=4)
@@ -75,3 +53,7 @@ def decrypt(token: str) -> dict:
             "(BATON_SECRET_KEYS, or the key file when it is unset): was a key removed?"
         ) from exc
     return json.loads(plain)
+
+
+def _new_fernet_key() -> str:
+    return Fernet.generate_key().decode()

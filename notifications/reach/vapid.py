@@ -9,7 +9,6 @@ subscribed only while the key is kept: a new key means subscribing again.
 
 import base64
 import functools
-import os
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +16,8 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid02
+
+from notifications.key_files import key_in_file
 
 # Push services accept tokens valid for at most 24 h; a shorter one limits replay.
 TOKEN_SECONDS = 12 * 60 * 60
@@ -34,30 +35,10 @@ def new_private_key() -> str:
     return b64url(number.to_bytes(32, "big"))
 
 
-@functools.lru_cache(maxsize=4)
-def _key_file(path: Path) -> str:
-    """The key in `path`, created first when missing: written to a temporary file and
-    linked into place, so concurrent first uses all end up reading one key."""
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(new_private_key() + "\n")
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass
-    finally:
-        temporary.unlink()
-    return path.read_text().strip()
-
-
 def private_key_text() -> str:
-    return settings.BATON_VAPID_PRIVATE_KEY or _key_file(Path(settings.BATON_VAPID_KEY_FILE))
+    return settings.BATON_VAPID_PRIVATE_KEY or key_in_file(
+        Path(settings.BATON_VAPID_KEY_FILE), new_private_key
+    )
 
 
 @functools.lru_cache(maxsize=4)
