@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from handoffs.models import (
@@ -215,25 +215,16 @@ def get_visible_handoff_for_user(user, handoff_id) -> Handoff:
 
 def escalations_per_step(tree) -> dict[str, int]:
     """{node ref: escalations} of one tree: how many escalated handoffs stood on each
-    step (the node named by the handoff's snapshot), over all its versions, by ref.
-    One aggregate query; registered in troubleshoot.trees.treemap.TREE_HEAT_SOURCES."""
-    from django.db.models import BigIntegerField, OuterRef, Subquery
-    from django.db.models.fields.json import KeyTextTransform
-    from django.db.models.functions import Cast
-
-    from troubleshoot.models import Node
-
-    node_ref = Node.objects.filter(pk=OuterRef("node_id")).values("ref")[:1]
+    step (Handoff.tree_node, indexed), over all its versions, by ref. One aggregate
+    query; registered in troubleshoot.trees.treemap.TREE_HEAT_SOURCES."""
     rows = (
         Handoff.objects.filter(
             account_id=tree.account_id,
             intent=Intent.ESCALATE,
             session__tree_version__tree_id=tree.pk,
+            tree_node__isnull=False,
         )
-        .annotate(node_id=Cast(KeyTextTransform("current_node_id", "snapshot"), BigIntegerField()))
-        .filter(node_id__isnull=False)
-        .annotate(ref=Subquery(node_ref))
-        .values("ref")
+        .values(ref=F("tree_node__ref"))
         .annotate(n=Count("id"))
         .order_by()
     )

@@ -14,8 +14,8 @@ def propose_tree_update_from_handoff(
     *, handoff: Handoff, session: Session, actor: User, note: str
 ) -> TreeProposal | None:
     """Not durable: runs inside handoff_resolve. None when there is nothing to propose
-    (no note, an AI chat, or a handoff from before the snapshot named its step)."""
-    node_id = handoff.snapshot.get("current_node_id")
+    (no note, or an AI chat: no step to stand on)."""
+    node_id = handoff.tree_node_id
     if not note.strip() or not node_id:
         return None
     use_ai = ai.is_configured()
