@@ -27,6 +27,7 @@ from notifications.services.queueing import (
     enqueue_deliveries_on_commit,
     enqueue_delivery,
     enqueue_each,
+    enqueue_emails,
 )
 from notifications.services.switch_off import switch_off_and_tell_admins
 from notifications.transports.http import TransportError
@@ -75,7 +76,7 @@ def delivery_send(*, delivery_id: int, now=None) -> str:
     return _finish(ready, _transmit(ready))
 
 
-def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
+def deliveries_send(*, delivery_ids: list[int], email_ids: list[int] = ()) -> dict[int, str]:
     """Send one event's deliveries together: up to BATCH_THREADS at once, each on its
     own thread, so a slow Slack never holds the email; the rest are queued one task
     each. One task instead of one per delivery saves the worker a task's overhead
@@ -86,8 +87,12 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, str]:
     loaded with two queries (_claim_and_load), and each outcome is recorded as soon as
     its send ends. With tasks running in-process (embedded SQLite, tests) the
     sends run one after the other. Same guarantees as delivery_send. Returns
-    {delivery id: outcome} for the ones handled here.
+    {delivery id: outcome} for the ones handled here. `email_ids` are handed to the
+    email queue first (email_sending.emails_send; in-process, that task runs like
+    any other).
     """
+    if email_ids:
+        enqueue_emails(list(email_ids))
     here, queued = delivery_ids[:BATCH_THREADS], delivery_ids[BATCH_THREADS:]
     if queued:
         enqueue_each(queued)
@@ -238,7 +243,7 @@ def _record_failure(delivery: Delivery, exc: TransportError) -> str:
     # A countdown task is the fast path; the row's next_attempt_at and the sweeper
     # are the guarantee (a countdown task can be lost with Redis).
     if delayed_retry_possible():
-        enqueue_delivery(delivery.pk, countdown=delay)
+        enqueue_delivery(delivery.pk, countdown=delay, email=delivery.channel == Channel.EMAIL)
     return outcome
 
 
@@ -307,24 +312,32 @@ def deliveries_sweep(*, now=None) -> dict:
             updated_at=now,
             last_error=f"The worker stopped while posting. {UNKNOWN_PSA_OUTCOME}",
         )
-        revived_ids = list(
+        revived = dict(
             stale.exclude(channel=Channel.PSA)
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
+            .values_list("pk", "channel")[:SWEEP_BATCH]
         )
+        revived_ids = list(revived)
         Delivery.objects.filter(pk__in=revived_ids, status=DeliveryStatus.SENDING).update(
             status=DeliveryStatus.PENDING,
             updated_at=now,
             next_attempt_at=now,
             last_error="The worker stopped while sending; sending again.",
         )
-    due_ids = revived_ids + list(
-        Delivery.objects.filter(
-            status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
-        )
-        .exclude(pk__in=revived_ids)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    due = {
+        **revived,
+        **dict(
+            Delivery.objects.filter(
+                status=DeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE
+            )
+            .exclude(pk__in=revived_ids)
+            .order_by("next_attempt_at")
+            .values_list("pk", "channel")[:SWEEP_BATCH]
+        ),
+    }
+    queued = sum(
+        1
+        for delivery_id, channel in due.items()
+        if enqueue_delivery(delivery_id, email=channel == Channel.EMAIL)
     )
-    queued = sum(1 for delivery_id in due_ids if enqueue_delivery(delivery_id))
     return {"queued": queued, "revived": len(revived_ids), "failed_psa": failed_psa}

@@ -140,7 +140,8 @@ class EscalationInTheBrowser(BrowserLiveServerTestCase):
         # is caught while it shows the alert rather than read a moment later.
         sid.wait_for_function(
             "original => document.title.includes('New escalation') && document.title !== original",
-            arg=original_title, timeout=3_000,
+            arg=original_title,
+            timeout=3_000,
         )
         screenshot(sara, "queue")
         sara.click("#bell summary")
