@@ -11,13 +11,18 @@ server taking 2 s per message holds neither a Slack post nor a PSA note.
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from notifications.services.sending import _claim_and_load, _finish
+from notifications.services.sending import (
+    _claim_and_load,
+    _finish,
+    finish_many,
+    finished_together,
+)
 from notifications.transports import email
 from notifications.transports.http import TransportError
 
@@ -47,14 +52,18 @@ def emails_send(*, delivery_ids: list[int]) -> dict[int, str]:
             width = 1
         groups = [ready[i::width] for i in range(width)]
         if width == 1:
-            outcomes.update(_record_group(groups[0], _send_group(groups[0])))
+            outcomes.update(
+                _record_pairs(list(zip(groups[0], _send_group(groups[0]), strict=True)))
+            )
         else:
             with ThreadPoolExecutor(max_workers=width, thread_name_prefix="baton-smtp") as pool:
                 sending = {pool.submit(_send_group_on_thread, group): group for group in groups}
-                # Each connection's outcomes are recorded as soon as it is done; the
-                # database work stays on this thread and its one connection.
-                for done in as_completed(sending):
-                    outcomes.update(_record_group(sending[done], done.result()))
+                # Each connection's outcomes are recorded as soon as it is done (those
+                # done together in one statement); the database work stays on this
+                # thread and its one connection.
+                for batch in finished_together(sending):
+                    pairs = [p for f in batch for p in zip(sending[f], f.result(), strict=True)]
+                    outcomes.update(_record_pairs(pairs))
     return {pk: outcomes[pk] for pk in delivery_ids if pk in outcomes}
 
 
@@ -74,6 +83,6 @@ def _send_group_on_thread(group: list) -> list:
         connections.close_all()  # transports do not touch the database; in case one does
 
 
-def _record_group(group: list, results: list) -> dict[int, str]:
-    pairs = zip(group, results, strict=True)
-    return {delivery.pk: _finish(delivery, result) for (delivery, _), result in pairs}
+def _record_pairs(pairs: list) -> dict[int, str]:
+    """Record ((delivery, message), result) pairs."""
+    return finish_many([(delivery, result) for (delivery, _), result in pairs])

@@ -12,7 +12,7 @@ Retry posts it again. Emails and chat posts in the same situation are retried.
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
@@ -104,13 +104,58 @@ def deliveries_send(*, delivery_ids: list[int], email_ids: list[int] = ()) -> di
     if ready:
         with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="baton-send") as pool:
             sending = {pool.submit(_transmit_on_thread, d): d for d in ready}
-            # Each outcome is recorded as its send ends. Should the task's time limit
-            # interrupt this wait, only sends still running then are left `sending`:
-            # the sweeper settles them as it does a killed worker's (email again, PSA
-            # note failed as unknown), which is what their timeouts would have said.
-            for done in as_completed(sending):
-                outcomes[sending[done].pk] = _finish(sending[done], done.result())
+            # Each outcome is recorded as its send ends (the sends that ended together,
+            # in one statement). Should the task's time limit interrupt this wait,
+            # only sends still running then are left `sending`: the sweeper settles
+            # them as it does a killed worker's (email again, PSA note failed as
+            # unknown), which is what their timeouts would have said.
+            for batch in finished_together(sending):
+                outcomes.update(finish_many([(sending[f], f.result()) for f in batch]))
     return {delivery_id: outcomes[delivery_id] for delivery_id in here}
+
+
+def finished_together(futures):
+    """Yield the futures in groups: each time one ends, every one that has ended."""
+    waiting = set(futures)
+    while waiting:
+        done, waiting = wait(waiting, return_when=FIRST_COMPLETED)
+        yield done
+
+
+def finish_many(results: list[tuple[Delivery, str | TransportError]]) -> dict[int, str]:
+    """Record several outcomes: the sent ones with one UPDATE (measured in bench/,
+    figure 6: one statement per sent delivery was a fifth of a send's CPU), each
+    failure as _finish does. Returns {delivery id: outcome}."""
+    sent = [(d.pk, r) for d, r in results if not isinstance(r, TransportError)]
+    outcomes = {d.pk: _finish(d, r) for d, r in results if isinstance(r, TransportError)}
+    if len(sent) == 1:
+        outcomes[sent[0][0]] = _record(sent[0][0], DeliveryStatus.SENT, external_id=sent[0][1])
+    elif sent:
+        _record_sent(sent)
+        outcomes.update((pk, SENT) for pk, _ in sent)
+    return outcomes
+
+
+def _record_sent(sent: list[tuple[int, str]]) -> None:
+    """One autocommit UPDATE marking these `sending` rows sent, each with its
+    external id (a CASE on the id)."""
+    # Only the model's own table name and "%s" markers are formatted in; every value
+    # is a parameter.
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    whens = " ".join(["WHEN %s THEN %s"] * len(sent))
+    placeholders = ", ".join(["%s"] * len(sent))
+    sql = (
+        f"UPDATE {table} SET status = %s, updated_at = %s, sent_at = %s, "  # noqa: S608
+        f"last_error = '', external_id = CASE id {whens} END "
+        f"WHERE id IN ({placeholders}) AND status = %s"
+    )
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [DeliveryStatus.SENT, at, at]
+    for pk, external_id in sent:
+        params += [pk, external_id[:120]]
+    params += [pk for pk, _ in sent] + [DeliveryStatus.SENDING]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _claim_and_load(delivery_ids: list[int], now) -> dict[int, Delivery | str]:

@@ -129,8 +129,9 @@ def test_on_a_worker_a_batch_goes_out_over_several_reused_connections(
     assert sorted(m["To"] for m in smtp.messages) == [f"senior{i}@example.test" for i in range(6)]
     assert len(set(smtp.peers)) == 3, smtp.peers
     assert took < 2.5, took
-    # Claim and load (2), then one UPDATE per outcome (6).
-    assert len(queries) == 8, [q["sql"] for q in queries]
+    # Claim and load (2), then an UPDATE per connection at most (outcomes that end
+    # together share one).
+    assert 3 <= len(queries) <= 5, [q["sql"] for q in queries]
     # The same task again sends nothing.
     assert emails_send(delivery_ids=ids) == dict.fromkeys(ids, "skipped")
 
