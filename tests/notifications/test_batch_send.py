@@ -137,8 +137,9 @@ def test_on_a_worker_a_batch_costs_two_queries_plus_at_most_one_per_outcome(
     with CaptureQueriesContext(connection) as queries:
         outcomes = deliveries_send(delivery_ids=ids)
     assert set(outcomes.values()) == {"sent"}
-    # Claim and load the batch (2), then record the outcomes as they come: those that
-    # ended together in one statement (1 to 3).
+    # Claim the batch, its rows returned (1), load the Slack post's integration (1),
+    # then record the outcomes as they come: those that ended together in one
+    # statement (1 to 3).
     assert 3 <= len(queries) <= 5, [q["sql"] for q in queries]
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
