@@ -85,11 +85,11 @@ def deliveries_send(*, delivery_ids: list[int], email_ids: list[int] = ()) -> di
     The threads only talk to the network: claiming, loading and recording stay on
     the caller's thread and its one database connection. The batch is claimed and
     loaded with one query, plus one for its integrations (_claim_and_load), and the
-    outcomes are recorded as their sends end. With tasks running in-process (embedded SQLite, tests) the
-    sends run one after the other. Same guarantees as delivery_send. Returns
-    {delivery id: outcome} for the ones handled here. `email_ids` are handed to the
-    email queue first (email_sending.emails_send; in-process, that task runs like
-    any other).
+    outcomes are recorded as their sends end. With tasks running in-process
+    (embedded SQLite, tests) the sends run one after the other. Same guarantees as
+    delivery_send. Returns {delivery id: outcome} for the ones handled here.
+    `email_ids` are handed to the email queue first (email_sending.emails_send;
+    in-process, that task runs like any other).
     """
     if email_ids:
         enqueue_emails(list(email_ids))
