@@ -51,8 +51,13 @@ test: lint
 	$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; fi; exit $$rc
 
+# Two workers: the default queue on a prefork pool, email on a threads pool of its
+# own (a slow mail server must not hold Slack posts and PSA notes). A plain
+# `celery -A config worker` also works: it consumes both queues.
 worker: install
-	$(BIN)/celery -A config worker --loglevel=info
+	$(BIN)/celery -A config worker -Q email -P threads -c 16 -n email@%h --loglevel=info & \
+	email=$$!; trap 'kill $$email 2>/dev/null' EXIT; \
+	$(BIN)/celery -A config worker -Q celery --loglevel=info; status=$$?; exit $$status
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info

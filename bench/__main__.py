@@ -3,7 +3,9 @@
 Everything started here is stopped in the `finally` blocks, also on failure or ^C.
 Environment: BENCH_DATABASE (default baton_bench, dropped and re-created each run),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/14, flushed), BENCH_ONLY=1,2,... to
-run some figures only, BENCH_IDLE_SECONDS (default 30) for figure 3's idle wait.
+run some figures only, BENCH_IDLE_SECONDS (default 30) for figure 3's idle wait,
+BENCH_ONE_WORKER=1 to run one prefork worker on both queues (what a plain
+`celery worker` does) instead of `make worker`'s two (a comparison).
 """
 
 import os
@@ -13,11 +15,19 @@ import time
 import traceback
 
 from bench.fakes import FakesProcess
-from bench.procs import BIN, ROOT, Services, free_port, start_daphne, start_worker
+from bench.procs import (
+    BIN,
+    ROOT,
+    Services,
+    free_port,
+    start_daphne,
+    start_email_worker,
+    start_worker,
+)
 
 DB_NAME = os.environ.get("BENCH_DATABASE", "baton_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "1,2,3,4,5,6").split(",")}
+ONLY = {f.strip() for f in os.environ.get("BENCH_ONLY", "1,2,3,4,5,6,7,8").split(",")}
 
 
 def base_env(fakes: FakesProcess) -> dict:
@@ -58,7 +68,8 @@ def flush_redis() -> None:
 def main() -> int:
     started = time.monotonic()
     services, fakes = Services(), FakesProcess()
-    daphne = worker = None
+    daphne = worker = email_worker = None
+    one_worker = os.environ.get("BENCH_ONE_WORKER") == "1"
     results: dict = {"errors": {}}
     try:
         services.ensure()
@@ -73,20 +84,36 @@ def main() -> int:
         django.setup()
         from django.test.utils import override_settings
 
-        from bench import figure_analytics, figure_throughput, figures_http, figures_ws
+        from bench import (
+            figure_analytics,
+            figure_throughput,
+            figures_cost,
+            figures_http,
+            figures_ws,
+        )
         from bench.report import machine, markdown, write
         from bench.settings import channel_layers_for
 
         results["machine"] = machine()
         port = free_port()
         daphne = start_daphne(port, {"BENCH_CHANNEL_LAYER": "pubsub"})
-        worker = start_worker({})
+
+        def start_workers():
+            nonlocal worker, email_worker
+            if one_worker:
+                worker = start_worker({}, queues="celery,email")
+            else:
+                worker = start_worker({})
+                email_worker = start_email_worker({})
 
         def restart_worker():
-            nonlocal worker
-            worker.stop()
+            for proc in (worker, email_worker):
+                if proc is not None:
+                    proc.stop()
             flush_redis()
-            worker = start_worker({})
+            start_workers()
+
+        start_workers()
 
         def run(number: str, name: str, fn):
             if number not in ONLY:
@@ -145,7 +172,20 @@ def main() -> int:
         run("4", "render_cost", lambda: figures_http.render_cost(port))
         fakes.forget()
         run("5", "sustained", lambda: figure_throughput.sustained(port, fakes))
-        run("6", "analytics_page", lambda: figure_analytics.analytics_page(port))
+        fakes.forget()
+
+        def cpu():
+            procs = {"daphne": daphne, "worker": worker}
+            if email_worker is not None:
+                procs["email_worker"] = email_worker
+            return figures_cost.cpu_per_escalation(port, fakes, procs, DB_NAME, REDIS_URL)
+
+        run("6", "cpu_per_escalation", cpu)
+        fakes.forget()
+        run("7", "slow_mail", lambda: figures_cost.slow_mail(port, fakes))
+        if one_worker:
+            results["workers"] = "one prefork worker on both queues (BENCH_ONE_WORKER=1)"
+        run("8", "analytics_page", lambda: figure_analytics.analytics_page(port))
 
         results["total_seconds"] = round(time.monotonic() - started, 1)
         write(results)
@@ -155,7 +195,7 @@ def main() -> int:
         print(f"\nwritten: bench/results.json ({results['total_seconds']} s)")
         return 1 if results["errors"] else 0
     finally:
-        for proc in (worker, daphne):
+        for proc in (worker, email_worker, daphne):
             if proc is not None:
                 proc.stop()
         fakes.stop()

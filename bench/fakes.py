@@ -22,6 +22,7 @@ class _SlowHandler(_Handler):
     async def handle_DATA(self, server, session, envelope):
         if self.fake.delay:
             await asyncio.sleep(self.fake.delay)
+        self.fake.accepted += 1
         return await super().handle_DATA(server, session, envelope)
 
 
@@ -32,6 +33,7 @@ class SlowSMTPServer(FakeSMTPServer):
     def __init__(self):
         super().__init__()
         self.delay = 0.0
+        self.accepted = 0
         self._controller = Controller(_SlowHandler(self), hostname="127.0.0.1", port=self.port)
 
 
@@ -52,6 +54,10 @@ class Fakes:
         self.anthropic.set(delay=seconds)
         self.http.route("/slack", Reply(200, "ok", delay=seconds))
         self.http.route(PSA_NOTE_PATH, Reply(201, {"id": 1}, delay=seconds))
+        self.smtp.delay = seconds
+
+    def set_smtp_delay(self, seconds: float) -> None:
+        """Only the mail server slow (figure 7); the HTTP fakes as they were."""
         self.smtp.delay = seconds
 
     def forget(self) -> None:
@@ -95,6 +101,11 @@ def _serve(conn) -> None:
             elif command == "set_delay":
                 fakes.set_delay(*args)
                 conn.send(None)
+            elif command == "set_smtp_delay":
+                fakes.set_smtp_delay(*args)
+                conn.send(None)
+            elif command == "smtp_count":
+                conn.send(fakes.smtp.accepted)
             elif command == "forget":
                 fakes.forget()
                 conn.send(None)
@@ -134,6 +145,13 @@ class FakesProcess:
 
     def set_delay(self, seconds: float) -> None:
         self._call("set_delay", seconds)
+
+    def set_smtp_delay(self, seconds: float) -> None:
+        self._call("set_smtp_delay", seconds)
+
+    def smtp_count(self) -> int:
+        """Messages the SMTP fake accepted since it started."""
+        return self._call("smtp_count")
 
     def forget(self) -> None:
         self._call("forget")

@@ -1,4 +1,4 @@
-"""Figure 6: the analytics page with 100,000 sessions and 20,000 escalations in one
+"""Figure 8: the analytics page with 100,000 sessions and 20,000 escalations in one
 account (bulk inserts), its query count and p95 through daphne.
 
 The sessions are spread over 90 days, so the default view (the last 30 days) reads

@@ -131,11 +131,23 @@ def start_daphne(port: int, env: dict, *, loop: str = "uvloop") -> Proc:
     return proc
 
 
-def start_worker(env: dict, concurrency: int = 4) -> Proc:
+def start_worker(env: dict, concurrency: int = 4, *, queues: str = "celery") -> Proc:
+    """The default queue's prefork worker (as `make worker` runs it)."""
+    return _start_celery("worker", "bench", env, ["-c", str(concurrency), "-Q", queues])
+
+
+def start_email_worker(env: dict, concurrency: int = 16) -> Proc:
+    """The email queue's threads-pool worker (as `make worker` runs it)."""
+    return _start_celery(
+        "email-worker", "bench-email", env, ["-P", "threads", "-c", str(concurrency), "-Q", "email"]
+    )
+
+
+def _start_celery(name: str, node: str, env: dict, options: list[str]) -> Proc:
     proc = Proc(
-        "worker",
-        [str(BIN / "celery"), "-A", "config", "worker", "-c", str(concurrency), "-l", "warning"]
-        + ["-n", "bench@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        name,
+        [str(BIN / "celery"), "-A", "config", "worker", *options, "-l", "warning"]
+        + ["-n", f"{node}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         env,
     )
     # Ready when it answers a ping over the broker.
@@ -145,6 +157,6 @@ def start_worker(env: dict, concurrency: int = 4) -> Proc:
     while time.monotonic() < deadline:
         if proc.proc.poll() is not None:
             raise RuntimeError(f"the Celery worker exited; see {proc.log_path}")
-        if app.control.ping(destination=[f"bench@{socket.gethostname()}"], timeout=0.5):
+        if app.control.ping(destination=[f"{node}@{socket.gethostname()}"], timeout=0.5):
             return proc
-    raise RuntimeError("the Celery worker did not become ready within 60 s")
+    raise RuntimeError(f"the Celery worker {name} did not become ready within 60 s")

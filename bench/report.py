@@ -101,13 +101,31 @@ def markdown(results: dict) -> str:
             f"| 5 | sustained escalations, worker running | highest held "
             f"{f5['highest_rate_held_per_s']}/s ({tried}) | ≥ 150/s | {f5['verdict']} |"
         )
-    f6 = results.get("analytics_page")
+    f6 = results.get("cpu_per_escalation")
     if f6:
-        for row in f6["rows"]:
+        shares = ", ".join(f"{k} {v}" for k, v in f6["cpu_ms_per_escalation"].items())
+        lines.append(
+            f"| 6 | CPU per escalation, {f6['rate_per_s']}/s for {f6['escalations']} "
+            f"({f6['per_escalation']}) | **{f6['total_ms']} ms** ({shares}); request "
+            f"{_lat(f6['request'])} | ≤ 25 ms | {f6['verdict']} |"
+        )
+    f7 = results.get("slow_mail")
+    if f7:
+        lines.append(
+            f"| 7 | SMTP {f7['smtp_delay_s']} s/message, {f7['escalations']} escalations, "
+            f"{f7['emails_expected']} emails | commit → sent: email "
+            f"{_lat(f7['email_commit_to_sent'])}; Slack {_lat(f7['slack_commit_to_sent'])}; "
+            f"PSA {_lat(f7['psa_commit_to_sent'])}; not sent {f7['not_sent']}; request "
+            f"{_lat(f7['request'])} | all sent, email p95 ≤ 10,000, posts ≤ 1,000 "
+            f"| {f7['verdict']} |"
+        )
+    f8 = results.get("analytics_page")
+    if f8:
+        for row in f8["rows"]:
             lines.append(
-                f"| 6 | /analytics/ {row['view']}, {f6['sessions']:,} sessions / "
-                f"{f6['escalations']:,} escalations | {row['queries']} queries; {_lat(row)} "
-                f"| p95 ≤ 300 | {f6['verdict']} |"
+                f"| 8 | /analytics/ {row['view']}, {f8['sessions']:,} sessions / "
+                f"{f8['escalations']:,} escalations | {row['queries']} queries; {_lat(row)} "
+                f"| p95 ≤ 300 | {f8['verdict']} |"
             )
     for name, error in (results.get("errors") or {}).items():
         lines.append(f"| ! | {name} | FAILED TO RUN: {error} | | MISSED |")

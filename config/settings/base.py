@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.celery_queues import queues_for
 from config.proxies import parse_trusted_proxies
 from config.settings.env import (
     email_settings_from_url,
@@ -225,6 +226,17 @@ CELERY_TASK_IGNORE_RESULT = True
 # after each task.
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Email has a queue of its own (config/celery_queues.py): a mail server taking seconds
+# per message must not hold the Slack posts and PSA notes queued behind it. A plain
+# `celery worker` consumes both queues; `make worker` runs the default queue on a
+# prefork worker and email on a threads-pool worker (see README "Performance").
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", "celery")
+BATON_EMAIL_QUEUE = env("BATON_EMAIL_QUEUE", "email")
+CELERY_TASK_ROUTES = ("config.celery_queues.route",)
+CELERY_TASK_QUEUES = queues_for(CELERY_TASK_DEFAULT_QUEUE, BATON_EMAIL_QUEUE)
+# How many SMTP connections one email task keeps open at once (each sends its share
+# of the batch's messages one after the other on the same connection).
+BATON_EMAIL_CONNECTIONS = env_int("BATON_EMAIL_CONNECTIONS", 8)
 # A publish to a broker that is down must fail fast: the outbox row is already
 # committed and the sweeper re-sends it, so the request must not hang.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}

@@ -94,7 +94,8 @@ def _create_deliveries(rows: list[Delivery], *, new_event: bool = False) -> list
     """
     if new_event and _insert_new(Delivery, rows):
         ids = [d.pk for d in rows]
-        enqueue_deliveries_on_commit(ids)
+        emails = [d.pk for d in rows if d.channel == Channel.EMAIL]
+        enqueue_deliveries_on_commit(ids, email_ids=emails)
         return ids
     keys = [d.dedupe_key for d in rows]
     existing = set(
@@ -104,7 +105,12 @@ def _create_deliveries(rows: list[Delivery], *, new_event: bool = False) -> list
         [d for d in rows if d.dedupe_key not in existing], ignore_conflicts=True
     )
     saved = dict(Delivery.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", "id"))
-    enqueue_deliveries_on_commit([saved[k] for k in keys if k not in existing and k in saved])
+    emails = [
+        saved[d.dedupe_key] for d in rows if d.channel == Channel.EMAIL and d.dedupe_key in saved
+    ]
+    enqueue_deliveries_on_commit(
+        [saved[k] for k in keys if k not in existing and k in saved], email_ids=emails
+    )
     return [saved[k] for k in keys if k in saved]
 
 

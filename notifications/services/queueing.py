@@ -10,10 +10,15 @@ from django.db import transaction
 from troubleshoot.live.tasking import enqueue
 
 
-def enqueue_delivery(delivery_id: int, *, countdown: float | None = None) -> bool:
-    """Queue one send now (or after `countdown` seconds). Never raises."""
-    from notifications.tasks import send_delivery  # tasks import services: import late
+def enqueue_delivery(
+    delivery_id: int, *, countdown: float | None = None, email: bool = False
+) -> bool:
+    """Queue one send now (or after `countdown` seconds); an email on the email
+    queue. Never raises."""
+    from notifications.tasks import send_delivery, send_emails  # tasks import services
 
+    if email:
+        return enqueue(send_emails, [delivery_id], countdown=countdown)
     return enqueue(send_delivery, delivery_id, countdown=countdown)
 
 
@@ -23,27 +28,42 @@ def delayed_retry_possible() -> bool:
     return not eager or getattr(settings, "BATON_TASKS_IN_THREAD", False)
 
 
-def enqueue_deliveries_on_commit(delivery_ids: list[int]) -> None:
+def enqueue_deliveries_on_commit(delivery_ids: list[int], *, email_ids=()) -> None:
     """After the surrounding transaction commits, queue the batch's sends.
 
     One broker message from the caller (a publish costs about 1.5 ms of the
     escalation request, measured in bench/); the worker sends them together, each
-    isolated from the others (sending.deliveries_send). Nothing is queued on
-    rollback; with the broker down the rows stay pending and the sweeper queues them.
+    isolated from the others (sending.deliveries_send), and hands `email_ids` (a
+    subset of delivery_ids) on to the email queue (email_sending.emails_send). A batch
+    of emails only goes to the email queue directly. Nothing is queued on rollback;
+    with the broker down the rows stay pending and the sweeper queues them.
     """
     if not delivery_ids:
         return
-    ids = list(delivery_ids)
+    emails = set(email_ids)
+    others = [pk for pk in delivery_ids if pk not in emails]
+    mail = [pk for pk in delivery_ids if pk in emails]
 
     def queue_all() -> None:
-        if len(ids) == 1:
-            enqueue_delivery(ids[0])
-            return
-        from notifications.tasks import send_deliveries
+        from notifications.tasks import send_deliveries, send_emails
 
-        enqueue(send_deliveries, ids)
+        if not others:
+            enqueue(send_emails, mail)
+        elif len(others) == 1 and not mail:
+            enqueue_delivery(others[0])
+        elif mail:
+            enqueue(send_deliveries, others, mail)
+        else:
+            enqueue(send_deliveries, others)
 
     transaction.on_commit(queue_all, robust=True)
+
+
+def enqueue_emails(delivery_ids: list[int]) -> bool:
+    """Queue one email task for these email deliveries. Never raises."""
+    from notifications.tasks import send_emails
+
+    return enqueue(send_emails, delivery_ids)
 
 
 def enqueue_each(delivery_ids: list[int]) -> int:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import F
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from config.celery import app as celery_app
@@ -143,8 +144,15 @@ def sweep(capture=None) -> None:
 
 
 @contextlib.contextmanager
-def celery_broker(url: str, *, queue: str | None = None, key_prefix: str | None = None):
-    """Send tasks to a real broker at `url` (not eager) for the duration.
+def celery_broker(
+    url: str,
+    *,
+    queue: str | None = None,
+    key_prefix: str | None = None,
+    email_queue: str | None = None,
+):
+    """Send tasks to a real broker at `url` (not eager) for the duration; `queue` and
+    `email_queue` rename the default and the email queue.
 
     The app caches its connection pools, so they are dropped on the way in and out.
     """
@@ -171,8 +179,14 @@ def celery_broker(url: str, *, queue: str | None = None, key_prefix: str | None 
             "global_keyprefix": key_prefix,
         }
     reset_pools()
+    renamed = (
+        override_settings(BATON_EMAIL_QUEUE=email_queue)
+        if email_queue
+        else contextlib.nullcontext()
+    )
     try:
-        yield
+        with renamed:
+            yield
     finally:
         for key, value in saved.items():
             setattr(conf, key, value)

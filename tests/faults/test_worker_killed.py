@@ -1,6 +1,7 @@
 """A worker is killed (SIGKILL, the whole process group) while it is inside an SMTP
-conversation and a PSA note post (one task sending both, each on its own thread).
-With acks_late the broker hands the task to the next worker; the ledger's claim
+conversation and a PSA note post (the PSA task on the default queue, the email task
+it handed on to the email queue; this worker consumes both). With acks_late the
+broker hands both tasks to the next worker; the ledger's claim
 stops it from sending a second time, the sweeper then re-sends the email that never
 arrived and fails the PSA note whose outcome is unknown instead of posting it twice.
 
@@ -96,7 +97,12 @@ def test_worker_killed_mid_send_never_sends_an_email_or_psa_note_twice(
     }
     workers: list[Worker] = []
     try:
-        with celery_broker(os.environ["REDIS_URL"], queue=f"{prefix}celery", key_prefix=prefix):
+        with celery_broker(
+            os.environ["REDIS_URL"],
+            queue=f"{prefix}celery",
+            email_queue=f"{prefix}email",
+            key_prefix=prefix,
+        ):
             first = Worker("faults-first", tmp_path / "first.log", env)
             workers.append(first)
             first.wait_for("ready.")
@@ -109,7 +115,7 @@ def test_worker_killed_mid_send_never_sends_an_email_or_psa_note_twice(
             rows = Delivery.objects.filter(account=handoff.account)
             assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENDING}
 
-            # acks_late: the next worker receives the task sending both again, and
+            # acks_late: the next worker receives the tasks sending them again, and
             # skips both because the rows are claimed; nothing is sent a second time.
             smtp.release()
             fake_http.route(PSA_NOTE_PATH, Reply(201, {"id": 9002}))

@@ -8,6 +8,7 @@ default is an hour) without touching any other worker's messages on the same Red
 
 import os
 
+from config.celery_queues import queues_for
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS
 
@@ -15,6 +16,9 @@ from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS
 BATON_ALLOW_PRIVATE_INTEGRATION_HOSTS = True
 FAULTS_PREFIX = os.environ["BATON_FAULTS_PREFIX"]
 CELERY_TASK_DEFAULT_QUEUE = f"{FAULTS_PREFIX}celery"
+BATON_EMAIL_QUEUE = f"{FAULTS_PREFIX}email"
+# Both queues, so that this one worker sends the emails too.
+CELERY_TASK_QUEUES = queues_for(CELERY_TASK_DEFAULT_QUEUE, BATON_EMAIL_QUEUE)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
     "global_keyprefix": FAULTS_PREFIX,
