@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryStatus, IntegrationKind
-from notifications.services import sending
+from notifications.services import claiming, sending
 from notifications.services.sending import deliveries_send
 from tests.conftest import requires_postgres
 from tests.factories import make_user
@@ -91,7 +91,7 @@ def test_a_batch_claims_only_its_pending_due_rows_and_counts_the_attempt(
         next_attempt_at=timezone.now() + timedelta(minutes=5)  # waiting for its backoff
     )
     now = timezone.now()
-    claimed = sending._claim_many([*ids, 999_999], now)
+    claimed = claiming.claim_many([*ids, 999_999], now)
     assert list(claimed) == [email.pk]
     row = claimed[email.pk]
     assert (row.status, row.attempts) == (DeliveryStatus.SENDING, 1)
@@ -99,7 +99,7 @@ def test_a_batch_claims_only_its_pending_due_rows_and_counts_the_attempt(
     # the sweeper's comparisons on updated_at still hold.
     assert Delivery.objects.filter(pk=email.pk, updated_at=now).exists()
     assert Delivery.objects.get(pk=slack.pk).status == DeliveryStatus.PENDING
-    assert sending._claim_many(ids, timezone.now()) == {}  # nothing left to win
+    assert claiming.claim_many(ids, timezone.now()) == {}  # nothing left to win
 
 
 @requires_postgres
@@ -114,7 +114,7 @@ def test_two_workers_with_the_same_batch_never_claim_the_same_row(alice, acme, a
 
         def claim(batch, barrier=barrier, won=won):
             barrier.wait()
-            won.append(set(sending._claim_many(batch, timezone.now())))
+            won.append(set(claiming.claim_many(batch, timezone.now())))
             connection.close()
 
         racers = [threading.Thread(target=claim, args=(ids,)) for _ in range(2)]
@@ -148,7 +148,7 @@ def test_outcomes_that_end_together_are_recorded_in_one_statement(alice, sam, ac
     make_integration(acme, IntegrationKind.SLACK, fake_http)
     make_user(acme, Role.ENGINEER, name="Second Senior", email="second@example.test")
     ids = escalate(alice)
-    claimed = sending._claim_many(ids, timezone.now())
+    claimed = claiming.claim_many(ids, timezone.now())
     first, second, third = (claimed[pk] for pk in ids)
     Delivery.objects.filter(pk=third.pk).update(status=DeliveryStatus.PENDING)  # taken back
     with CaptureQueriesContext(connection) as queries:
