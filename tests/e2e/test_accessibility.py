@@ -24,7 +24,7 @@ from tests.e2e.browser import (
     session_cookie,
 )
 from troubleshoot.models import Session, User
-from troubleshoot.trees.models import Tree
+from troubleshoot.trees.models import ProposalStatus, Tree, TreeProposal
 
 DEMO_PASSWORD = "baton-demo-2026"
 SCHEMES = ("light", "dark")
@@ -71,6 +71,12 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
         )
         claimed = Handoff.objects.get(session__problem_summary__startswith="New hire locked out")
         tree = Tree.objects.filter(account=jane.account).order_by("pk").first()
+        proposed = (
+            TreeProposal.objects.filter(tree__account=jane.account, status=ProposalStatus.PENDING)
+            .order_by("pk")
+            .first()
+        )
+        assert proposed is not None, "the demo has a tree proposal waiting for review"
         s = walked.pk
         return [
             (None, "/login/", "login"),
@@ -91,6 +97,8 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             ("sara", f"/trees/{tree.pk}/", "tree page"),
             ("sara", f"/trees/{tree.pk}/start/", "start a session from a tree"),
             ("olivia", f"/trees/{tree.pk}/edit/", "tree editor"),
+            ("olivia", f"/trees/{proposed.tree_id}/edit/", "tree editor with a proposal"),
+            ("olivia", f"/trees/{proposed.tree_id}/", "tree page with a proposal"),
             ("olivia", "/trees/new/", "new tree"),
             ("olivia", "/trees/import/", "tree import"),
             ("sara", "/notifications/", "notifications"),
@@ -102,6 +110,9 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             ("olivia", "/account/integrations/", "integrations"),
             ("olivia", "/account/webhooks/", "webhooks"),
             ("olivia", "/account/deliveries/", "delivery ledger"),
+            ("olivia", "/analytics/", "analytics (owner)"),
+            ("sara", "/analytics/", "analytics (engineer: team)"),
+            ("jane", "/psa/demo/tickets/12345/", "demo PSA ticket"),
             ("sara", "/password/", "change password"),
             ("sara", "/accounts/email/", "email address"),
             ("sara", "/accounts/2fa/", "two-factor"),
