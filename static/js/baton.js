@@ -141,7 +141,9 @@
     var target = evt.detail.target;
     if (target && target.id && target.contains(document.activeElement)) focusWasIn = target.id;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  // On the swap itself, not the settle 20 ms later: the new step and the focus on its
+  // heading arrive together.
+  document.addEventListener("htmx:afterSwap", function () {
     if (!focusWasIn) return;
     var id = focusWasIn;
     focusWasIn = null;
