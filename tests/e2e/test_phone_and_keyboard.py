@@ -44,9 +44,9 @@ STICKING_OUT = """() => {
     };
     document.querySelectorAll('header.topbar *, main *').forEach(el => {
         const r = el.getBoundingClientRect();
-        const cls = el.getAttribute('class');
-        const name = el.tagName.toLowerCase() + (cls ? '.' + cls.trim().split(/\\s+/).join('.') : '');
-        if (r.right > window.innerWidth + 1 && !clipped(el)) out.push(name + ' ' + Math.round(r.right));
+        if (r.right <= window.innerWidth + 1 || clipped(el)) return;
+        const cls = (el.getAttribute('class') || '').trim().split(/\\s+/).join('.');
+        out.push(el.tagName.toLowerCase() + (cls ? '.' + cls : '') + ' ' + Math.round(r.right));
     });
     return out.slice(0, 8);
 }"""
@@ -99,6 +99,12 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         assert not page.locator(".mainnav").is_visible()
         for control in ("#navmenu > summary", "#bell > summary", "details.usermenu > summary"):
             self.assert_inside_viewport(page, control)
+        # So are the availability control and the desktop-alerts button (a second row).
+        page.wait_for_selector("#availability-status")
+        page.wait_for_selector("#desktop-optin", state="visible")
+        for control in ("#availability-status", "#desktop-optin"):
+            self.assert_inside_viewport(page, control)
+        assert page.text_content("#desktop-optin").startswith("Desktop alerts")
         # Cards stack: Claim spans the card's width.
         card = page.locator(f"#handoff-{self.urgent.pk}").bounding_box()
         claim = page.locator(f"#handoff-{self.urgent.pk}-claim").bounding_box()
