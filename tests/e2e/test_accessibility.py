@@ -16,6 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.management import call_command
 
 from handoffs.models import Handoff
+from notifications.models import PushSubscription
 from tests.e2e.a11y import axe_context, blocking_violations, describe
 from tests.e2e.browser import (
     ARTIFACTS,
@@ -77,6 +78,15 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             .first()
         )
         assert proposed is not None, "the demo has a tree proposal waiting for review"
+        sam = person("sam")
+        PushSubscription.objects.create(
+            user=sam,
+            account=sam.account,
+            endpoint="https://push.example/sam-phone",
+            p256dh="p256dh-key",
+            auth="auth-key",
+            user_agent="Mozilla/5.0 (Android 14) Chrome/131 Mobile",
+        )
         s = walked.pk
         return [
             (None, "/login/", "login"),
@@ -103,6 +113,7 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             ("olivia", "/trees/import/", "tree import"),
             ("sara", "/notifications/", "notifications"),
             ("sara", "/notifications/preferences/", "notification preferences"),
+            ("sam", "/notifications/preferences/", "notification preferences, a push browser"),
             ("sara", "/account/profile/", "profile"),
             ("sara", "/account/tokens/", "API tokens"),
             ("sara", "/account/members/", "members (engineer)"),
@@ -147,6 +158,9 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             response = page.goto(url)
             assert response.status == 200, f"{what} ({url}) answered {response.status}"
             page.wait_for_load_state("networkidle")
+            if url == "/notifications/preferences/":
+                # The push card once its worker is ready: the Turn on button shows.
+                page.wait_for_selector("#push-on:not([hidden])", timeout=10_000)
             where = f"{what} as {who or 'nobody'} ({url})"
             self.check(page, where, found)
             if who not in menus_checked and page.locator("#bell").count():
