@@ -134,12 +134,16 @@
   // A swap that removes the focused control (answering a step replaces the walker)
   // would drop focus to the top of the page: put it on the new content's
   // [data-focus-after-swap] element instead (the new step's heading).
+  // Other swaps may land in between (a side panel re-fetched on the live event the
+  // answer caused): only a swap that holds the focus sets or clears the mark.
   var focusWasIn = null;
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var target = evt.detail.target;
-    focusWasIn = target && target.id && target.contains(document.activeElement) ? target.id : null;
+    if (target && target.id && target.contains(document.activeElement)) focusWasIn = target.id;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  // On the swap itself, not the settle 20 ms later: the new step and the focus on its
+  // heading arrive together.
+  document.addEventListener("htmx:afterSwap", function () {
     if (!focusWasIn) return;
     var id = focusWasIn;
     focusWasIn = null;

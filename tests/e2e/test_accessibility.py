@@ -16,6 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core.management import call_command
 
 from handoffs.models import Handoff
+from notifications.models import PushSubscription
 from tests.e2e.a11y import axe_context, blocking_violations, describe
 from tests.e2e.browser import (
     ARTIFACTS,
@@ -24,7 +25,7 @@ from tests.e2e.browser import (
     session_cookie,
 )
 from troubleshoot.models import Session, User
-from troubleshoot.trees.models import Tree
+from troubleshoot.trees.models import ProposalStatus, Tree, TreeProposal
 
 DEMO_PASSWORD = "baton-demo-2026"
 SCHEMES = ("light", "dark")
@@ -71,6 +72,21 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
         )
         claimed = Handoff.objects.get(session__problem_summary__startswith="New hire locked out")
         tree = Tree.objects.filter(account=jane.account).order_by("pk").first()
+        proposed = (
+            TreeProposal.objects.filter(tree__account=jane.account, status=ProposalStatus.PENDING)
+            .order_by("pk")
+            .first()
+        )
+        assert proposed is not None, "the demo has a tree proposal waiting for review"
+        sam = person("sam")
+        PushSubscription.objects.create(
+            user=sam,
+            account=sam.account,
+            endpoint="https://push.example/sam-phone",
+            p256dh="p256dh-key",
+            auth="auth-key",
+            user_agent="Mozilla/5.0 (Android 14) Chrome/131 Mobile",
+        )
         s = walked.pk
         return [
             (None, "/login/", "login"),
@@ -91,10 +107,13 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             ("sara", f"/trees/{tree.pk}/", "tree page"),
             ("sara", f"/trees/{tree.pk}/start/", "start a session from a tree"),
             ("olivia", f"/trees/{tree.pk}/edit/", "tree editor"),
+            ("olivia", f"/trees/{proposed.tree_id}/edit/", "tree editor with a proposal"),
+            ("olivia", f"/trees/{proposed.tree_id}/", "tree page with a proposal"),
             ("olivia", "/trees/new/", "new tree"),
             ("olivia", "/trees/import/", "tree import"),
             ("sara", "/notifications/", "notifications"),
             ("sara", "/notifications/preferences/", "notification preferences"),
+            ("sam", "/notifications/preferences/", "notification preferences, a push browser"),
             ("sara", "/account/profile/", "profile"),
             ("sara", "/account/tokens/", "API tokens"),
             ("sara", "/account/members/", "members (engineer)"),
@@ -102,6 +121,9 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             ("olivia", "/account/integrations/", "integrations"),
             ("olivia", "/account/webhooks/", "webhooks"),
             ("olivia", "/account/deliveries/", "delivery ledger"),
+            ("olivia", "/analytics/", "analytics (owner)"),
+            ("sara", "/analytics/", "analytics (engineer: team)"),
+            ("jane", "/psa/demo/tickets/12345/", "demo PSA ticket"),
             ("sara", "/password/", "change password"),
             ("sara", "/accounts/email/", "email address"),
             ("sara", "/accounts/2fa/", "two-factor"),
@@ -136,6 +158,9 @@ class AxeOnEveryPage(BrowserLiveServerTestCase):
             response = page.goto(url)
             assert response.status == 200, f"{what} ({url}) answered {response.status}"
             page.wait_for_load_state("networkidle")
+            if url == "/notifications/preferences/":
+                # The push card once its worker is ready: the Turn on button shows.
+                page.wait_for_selector("#push-on:not([hidden])", timeout=10_000)
             where = f"{what} as {who or 'nobody'} ({url})"
             self.check(page, where, found)
             if who not in menus_checked and page.locator("#bell").count():

@@ -23,7 +23,7 @@ from tests.e2e.browser import (
 )
 from tests.factories_sessions import make_session
 from troubleshoot.models import Session, User
-from troubleshoot.trees.models import Tree
+from troubleshoot.trees.models import ProposalStatus, Tree, TreeProposal
 
 PHONE = {"width": 390, "height": 844}
 
@@ -32,13 +32,21 @@ FITS = """() => ({
     innerWidth: window.innerWidth,
 })"""
 
-# What sticks out past the right edge (for the failure message).
+# What sticks out past the right edge (for the failure message): the top bar and the
+# page, leaving out what sits inside a box that scrolls or clips it.
 STICKING_OUT = """() => {
     const out = [];
-    document.querySelectorAll('main *').forEach(el => {
+    const clipped = el => {
+        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX !== 'visible') return true;
+        }
+        return false;
+    };
+    document.querySelectorAll('header.topbar *, main *').forEach(el => {
         const r = el.getBoundingClientRect();
-        const name = el.tagName.toLowerCase() + (el.className ? '.' + el.className : '');
-        if (r.right > window.innerWidth + 1) out.push(name + ' ' + Math.round(r.right));
+        if (r.right <= window.innerWidth + 1 || clipped(el)) return;
+        const cls = (el.getAttribute('class') || '').trim().split(/\\s+/).join('.');
+        out.push(el.tagName.toLowerCase() + (cls ? '.' + cls : '') + ' ' + Math.round(r.right));
     });
     return out.slice(0, 8);
 }"""
@@ -91,6 +99,12 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         assert not page.locator(".mainnav").is_visible()
         for control in ("#navmenu > summary", "#bell > summary", "details.usermenu > summary"):
             self.assert_inside_viewport(page, control)
+        # So are the availability control and the desktop-alerts button (a second row).
+        page.wait_for_selector("#availability-status")
+        page.wait_for_selector("#desktop-optin", state="visible")
+        for control in ("#availability-status", "#desktop-optin"):
+            self.assert_inside_viewport(page, control)
+        assert page.text_content("#desktop-optin").startswith("Desktop alerts")
         # Cards stack: Claim spans the card's width.
         card = page.locator(f"#handoff-{self.urgent.pk}").bounding_box()
         claim = page.locator(f"#handoff-{self.urgent.pk}-claim").bounding_box()
@@ -138,6 +152,9 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
 
     def test_the_other_main_pages_fit_a_phone_too(self):
         tree = Tree.objects.filter(account=person("olivia").account).order_by("pk").first()
+        proposed = TreeProposal.objects.filter(
+            tree__account=person("olivia").account, status=ProposalStatus.PENDING
+        ).first()
         page = self.page_as("olivia", PHONE)
         wide = {}
         for url in [
@@ -154,6 +171,9 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
             "/account/integrations/",
             "/account/webhooks/",
             "/account/deliveries/",
+            f"/trees/{proposed.tree_id}/edit/",
+            "/analytics/",
+            "/psa/demo/tickets/12345/",
         ]:
             page.goto(url)
             sizes = page.evaluate(FITS)
