@@ -178,6 +178,7 @@ def world(acme, acme_team, admin, owner, alice, sam, django_capture_on_commit_ca
         "provider_id": "microsoft",
         "pk": 1,
         "ticket": 12345,  # the demo PSA's ticket page
+        "table": "timings",  # an analytics CSV (the one that also reads team names)
     }
     # Each user opens their own notification.
     return {
