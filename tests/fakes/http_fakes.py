@@ -97,48 +97,26 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # a handler sleeping for a timeout test must not block stop()
-    fake: "FakeHTTPServer"
+    fake: "ThreadedFakeServer"
 
 
-class FakeHTTPServer:
-    def __init__(self, default: Reply | None = None, *, tls=None):
-        """tls: a server-side ssl.SSLContext, to answer https:// instead of http://."""
-        self.default = default or Reply(200, "ok")
-        self.tls = tls
-        self.requests: list[RecordedRequest] = []
-        self._queues: dict[str, deque] = defaultdict(deque)
-        self._routes: dict[str, Reply] = {}
-        self._lock = threading.Lock()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+class ThreadedFakeServer:
+    """A local HTTP server on its own thread, answered by `handler_class` (whose
+    handlers reach this object as self.server.fake): start/stop, a context manager,
+    base_url. tls: a server-side ssl.SSLContext, to answer https:// instead."""
 
-    # scripting -----------------------------------------------------------
-    def queue(self, path: str, *replies: Reply) -> "FakeHTTPServer":
-        """One-off replies for `path`, used in order before its route/default."""
-        with self._lock:
-            self._queues[path].extend(replies)
-        return self
+    handler_class: type[BaseHTTPRequestHandler]
+    tls = None
+    _server: _Server | None = None
 
-    def route(self, path: str, reply: Reply) -> "FakeHTTPServer":
-        """The reply for `path` once its queue is empty."""
-        with self._lock:
-            self._routes[path] = reply
-        return self
-
-    def requests_to(self, path: str) -> list[RecordedRequest]:
-        with self._lock:
-            return [r for r in self.requests if r.path == path]
-
-    # lifecycle -----------------------------------------------------------
-    def start(self) -> "FakeHTTPServer":
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+    def start(self):
+        self._server = _Server(("127.0.0.1", 0), self.handler_class)
         self._server.fake = self
         if self.tls:
             self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-        self._thread = threading.Thread(
+        threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        ).start()
         return self
 
     def stop(self) -> None:
@@ -157,6 +135,36 @@ class FakeHTTPServer:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"{'https' if self.tls else 'http'}://{host}:{port}"
+
+
+class FakeHTTPServer(ThreadedFakeServer):
+    handler_class = _Handler
+
+    def __init__(self, default: Reply | None = None, *, tls=None):
+        """tls: a server-side ssl.SSLContext, to answer https:// instead of http://."""
+        self.default = default or Reply(200, "ok")
+        self.tls = tls
+        self.requests: list[RecordedRequest] = []
+        self._queues: dict[str, deque] = defaultdict(deque)
+        self._routes: dict[str, Reply] = {}
+        self._lock = threading.Lock()
+
+    # scripting -----------------------------------------------------------
+    def queue(self, path: str, *replies: Reply) -> "FakeHTTPServer":
+        """One-off replies for `path`, used in order before its route/default."""
+        with self._lock:
+            self._queues[path].extend(replies)
+        return self
+
+    def route(self, path: str, reply: Reply) -> "FakeHTTPServer":
+        """The reply for `path` once its queue is empty."""
+        with self._lock:
+            self._routes[path] = reply
+        return self
+
+    def requests_to(self, path: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path

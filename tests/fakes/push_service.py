@@ -19,12 +19,14 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import http_ece
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
+
+from tests.fakes.http_fakes import ThreadedFakeServer, _Server
 
 MAX_BODY = 4096
 
@@ -92,18 +94,14 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: "FakePushService"
+class FakePushService(ThreadedFakeServer):
+    handler_class = _Handler
 
-
-class FakePushService:
     def __init__(self):
         self.devices: dict[str, Device] = {}
         self.messages: list[PushMessage] = []
         self.rejections: list[str] = []
         self._lock = threading.Lock()
-        self._server: _Server | None = None
 
     def device(self, name: str = "") -> Device:
         name = name or f"device-{len(self.devices) + 1}"
@@ -176,29 +174,3 @@ class FakePushService:
         if not str(claims.get("sub", "")).startswith(("mailto:", "https:")):
             return "VAPID subject must be mailto: or https:"
         return ""
-
-    # lifecycle -----------------------------------------------------------
-    def start(self) -> "FakePushService":
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
