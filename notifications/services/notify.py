@@ -86,7 +86,7 @@ def _create_notifications(
     return by_recipient
 
 
-def _create_deliveries(rows: list[Delivery], *, new_event: bool = False) -> list[int]:
+def create_deliveries_once(rows: list[Delivery], *, new_event: bool = False) -> list[int]:
     """Insert the outbox rows not already there (dedupe_key); queue the new ones on commit.
 
     Returns the ids of every delivery of this batch, old and new, so calling twice
@@ -292,7 +292,7 @@ def notify_escalation(
         documentation=documentation,
     )
     deliveries += more_deliveries
-    return _create_deliveries(deliveries, new_event=new_event)
+    return create_deliveries_once(deliveries, new_event=new_event)
 
 
 @transaction.atomic(savepoint=False)

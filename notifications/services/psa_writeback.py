@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from notifications.models import Channel, Delivery, Integration, IntegrationKind
-from notifications.services.notify import _create_deliveries
+from notifications.services.notify import create_deliveries_once
 from notifications.transports.psa import OP_NOTE, OP_STATUS, OP_TIME
 from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import SessionStatus, Step, User
@@ -153,7 +153,7 @@ def psa_writeback_on_resolve(*, session, actor) -> list[int]:
                 payload={"status": status},
             )
         )
-    return _create_deliveries(rows)
+    return create_deliveries_once(rows)
 
 
 def psa_session_close_hook(*, session, actor, note: str = "") -> None:

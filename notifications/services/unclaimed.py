@@ -11,11 +11,11 @@ from notifications.models import AlertPreference, EmailPreference, Notification
 from notifications.services.notify import (
     BODY_LIMIT,
     KIND_UNCLAIMED,
-    _create_deliveries,
     _create_notifications,
     _email_delivery,
     _push_new,
     _webhook_and_psa_deliveries,
+    create_deliveries_once,
     local_path,
 )
 from notifications.services.recipients import push_deliveries, recipients_of
@@ -119,4 +119,4 @@ def notify_unclaimed(
     deliveries += _webhook_and_psa_deliveries(
         account_id=account_id, event_key=event_key, facts=facts, psa_ticket="", documentation=None
     )
-    return _create_deliveries(deliveries)
+    return create_deliveries_once(deliveries)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from notifications.models import Channel, Delivery, Webhook, WebhookEvent
 from notifications.services.integrations import validate_service_url
-from notifications.services.notify import _create_deliveries
+from notifications.services.notify import create_deliveries_once
 from notifications.services.switch_off import switch_off_and_tell_admins
 from troubleshoot.accounts.roles import is_admin_or_above
 from troubleshoot.models import User
@@ -136,7 +136,7 @@ def webhook_ping(*, actor: User, webhook_id: int) -> Delivery:
         payload=_payload(PING, {"webhook": {"id": webhook.pk}}, now),
         dedupe_key=f"webhook-{webhook.pk}-ping-{secrets.token_hex(8)}",
     )
-    _create_deliveries([delivery])
+    create_deliveries_once([delivery])
     return Delivery.objects.get(dedupe_key=delivery.dedupe_key)
 
 
@@ -151,7 +151,7 @@ def notify_webhooks(
     """One Delivery per enabled webhook of the account subscribed to `event`, sent
     after commit. Idempotent per event_key. Returns the Delivery ids."""
     rows = webhook_deliveries(account_id=account_id, event=event, event_key=event_key, data=data)
-    return _create_deliveries(rows) if rows else []
+    return create_deliveries_once(rows) if rows else []
 
 
 def webhook_deliveries(
