@@ -135,3 +135,13 @@ def _fresh_rate_limits():
     caches[settings.BATON_API_THROTTLE_CACHE].clear()
     caches["default"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_pooled_smtp_connections():
+    """SMTP connections a test's sends left open (the worker's pool) are closed after
+    it, and the next test starts without the last one's mail-server pace."""
+    yield
+    from notifications.transports import smtp_pool
+
+    smtp_pool.close_all()

@@ -4,15 +4,16 @@ One text + HTML message per recipient. SMTP 5xx answers for the address are
 permanent for that delivery only; anything about the connection is transient.
 """
 
-import contextlib
 import smtplib
+import time
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from notifications.transports import smtp_pool
 from notifications.transports.http import TransportError
 
 
@@ -54,37 +55,59 @@ def _timeout() -> float:
 
 
 def send_message(message: EmailMultiAlternatives) -> str:
-    try:
-        connection = get_connection(timeout=_timeout())
-        connection.send_messages([message])
-    except SMTP_ERRORS as exc:
-        raise _transport_error(exc) from exc
-    return message.extra_headers["Message-ID"]
+    [result] = send_messages([message])
+    if isinstance(result, TransportError):
+        raise result
+    return result
 
 
-def send_messages(messages: list[EmailMultiAlternatives]) -> list[str | TransportError]:
+def send_messages(
+    messages: list[EmailMultiAlternatives], *, stop_when_slow: bool = False
+) -> list[str | TransportError]:
     """Send several messages over one connection, one after the other, each with its
-    own outcome (its Message-ID, or the TransportError). A failure closes the
-    connection, so the next message starts a fresh one; never raises for a send."""
-    connection = get_connection(timeout=_timeout())
+    own outcome (its Message-ID, or the TransportError); never raises for a send.
+
+    The connection comes from the process' pool (smtp_pool) and goes back to it open.
+    A failure drops it, so the next message starts a fresh one. A pooled connection
+    the server has closed meanwhile is replaced once, at its first message.
+    With `stop_when_slow`, the sending stops (a shorter list comes back) as soon as the
+    server's pace says the rest should go over more connections at once.
+    """
+    connection, reused = smtp_pool.checkout(_timeout())
     results: list[str | TransportError] = []
     try:
-        for message in messages:
+        for position, message in enumerate(messages):
+            started = time.monotonic()
             try:
-                # Opened here, not by send_messages (which would close it again
-                # after the message): the next message reuses it.
-                connection.open()
-                connection.send_messages([message])
-                results.append(message.extra_headers["Message-ID"])
+                try:
+                    _send_on(connection, message)
+                except smtplib.SMTPServerDisconnected:
+                    if not (reused and position == 0):
+                        raise
+                    # Closed by the server while it idled in the pool: the message
+                    # did not go; one fresh connection, then as usual.
+                    smtp_pool.discard(connection)
+                    connection, reused = smtp_pool.checkout(_timeout())
+                    _send_on(connection, message)
             except SMTP_ERRORS as exc:
                 results.append(_transport_error(exc))
-                with contextlib.suppress(Exception):  # a broken one is dropped anyway
-                    connection.close()
-                connection.connection = None  # the next message opens a fresh one
+                smtp_pool.discard(connection)  # the next message opens a fresh one
+            else:
+                results.append(message.extra_headers["Message-ID"])
+                smtp_pool.note_message_seconds(time.monotonic() - started)
+            remaining = len(messages) - position - 1
+            if stop_when_slow and remaining and smtp_pool.connections_for(remaining) > 1:
+                break
     finally:
-        with contextlib.suppress(Exception):  # closing a dead connection: nothing to save
-            connection.close()
+        smtp_pool.checkin(connection)
     return results
+
+
+def _send_on(connection, message: EmailMultiAlternatives) -> None:
+    # Opened here (a no-op when it is open), not by send_messages, which would close a
+    # connection it opened itself after the message: the next message reuses it.
+    connection.open()
+    connection.send_messages([message])
 
 
 def message_for(delivery) -> EmailMultiAlternatives:

@@ -1,9 +1,12 @@
 """Email deliveries on a queue of their own: an escalation's emails go to the email
-queue while its Slack post and PSA note stay on the default one, and an email task
-sends its batch over several SMTP connections at once, each reused for its share."""
+queue while its Slack post and PSA note stay on the default one; an email task sends
+its batch over one connection kept open for the next task when the server is fast,
+over several at once when it is slow."""
 
+import socket
 import threading
 import time
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -13,6 +16,7 @@ from config.celery_queues import route
 from notifications.models import Delivery, DeliveryStatus, IntegrationKind
 from notifications.services import queueing
 from notifications.services.email_sending import emails_send
+from notifications.transports import smtp_pool
 from tests.conftest import requires_postgres
 from tests.factories import make_user
 from tests.fakes.smtp_fake import FakeSMTPServer, _Handler
@@ -107,11 +111,12 @@ def test_in_process_every_delivery_is_still_sent(
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_on_a_worker_a_batch_goes_out_over_several_reused_connections(
+def test_on_a_worker_a_slow_server_gets_the_batch_over_several_reused_connections(
     alice, acme, settings, as_on_a_worker
 ):
-    """Six messages at 0.5 s each over three connections: about 1 s, not 3 s; two
-    messages per connection, each connection opened once."""
+    """Six messages at 0.5 s each, a worker that has not sent anything yet: the first
+    goes alone and shows the pace, the other five over three connections at once
+    (about 1.5 s, not 3 s); each connection opened once."""
     seniors(acme, 6)
     settings.BATON_EMAIL_CONNECTIONS = 3
     smtp = SlowSMTP(delay=0.5).start()
@@ -129,11 +134,94 @@ def test_on_a_worker_a_batch_goes_out_over_several_reused_connections(
     assert sorted(m["To"] for m in smtp.messages) == [f"senior{i}@example.test" for i in range(6)]
     assert len(set(smtp.peers)) == 3, smtp.peers
     assert took < 2.5, took
-    # The claim brings the rows (1; emails have no integration to load), then an
-    # UPDATE per connection at most (outcomes that end together share one).
-    assert 2 <= len(queries) <= 4, [q["sql"] for q in queries]
+    # The claim brings the rows (1; emails have no integration to load), the first
+    # message's outcome (1), then an UPDATE per connection at most (outcomes that end
+    # together share one).
+    assert 3 <= len(queries) <= 5, [q["sql"] for q in queries]
     # The same task again sends nothing.
     assert emails_send(delivery_ids=ids) == dict.fromkeys(ids, "skipped")
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_a_worker_a_fast_server_gets_one_connection_kept_for_the_next_task(
+    alice, acme, settings, as_on_a_worker
+):
+    """A fast server: each batch goes over one connection on the task's own thread (no
+    send threads), and the next task reuses that connection (no new handshake)."""
+    seniors(acme, 3)
+    settings.BATON_EMAIL_CONNECTIONS = 8
+    smtp = SlowSMTP(delay=0).start()
+    smtp_settings(settings, smtp.port)
+    started_threads = []
+    real_start = threading.Thread.start
+
+    def noting_start(thread):
+        started_threads.append(thread.name)
+        return real_start(thread)
+
+    try:
+        first = escalate(alice)
+        with mock.patch.object(threading.Thread, "start", noting_start):
+            assert emails_send(delivery_ids=first) == dict.fromkeys(first, "sent")
+        second = escalate(alice, event_key="handoff-2-created")
+        assert emails_send(delivery_ids=second) == dict.fromkeys(second, "sent")
+    finally:
+        smtp.stop()
+    assert len(smtp.messages) == 6
+    assert len(set(smtp.peers)) == 1, smtp.peers
+    assert not [name for name in started_threads if name.startswith("baton-smtp")]
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_connection_the_server_dropped_is_replaced_and_the_mail_sent(
+    alice, acme, settings, as_on_a_worker
+):
+    seniors(acme, 2)
+    smtp = SlowSMTP(delay=0).start()
+    smtp_settings(settings, smtp.port)
+    try:
+        assert set(emails_send(delivery_ids=escalate(alice)).values()) == {"sent"}
+        [(_, _, pooled)] = smtp_pool._idle
+        pooled.connection.sock.shutdown(socket.SHUT_RDWR)  # as an idle timeout would
+        again = escalate(alice, event_key="handoff-2-created")
+        assert emails_send(delivery_ids=again) == dict.fromkeys(again, "sent")
+    finally:
+        smtp.stop()
+    assert len(smtp.messages) == 4
+    assert len(set(smtp.peers)) == 2, smtp.peers
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_connection_is_not_reused_after_its_time(
+    alice, acme, settings, as_on_a_worker, monkeypatch
+):
+    seniors(acme, 1)
+    smtp = SlowSMTP(delay=0).start()
+    smtp_settings(settings, smtp.port)
+    monkeypatch.setattr(smtp_pool, "IDLE_SECONDS", 0.0)
+    try:
+        emails_send(delivery_ids=escalate(alice))
+        emails_send(delivery_ids=escalate(alice, event_key="handoff-2-created"))
+    finally:
+        smtp.stop()
+    assert len(smtp.messages) == 2 and len(set(smtp.peers)) == 2
+
+
+def test_the_pace_chooses_how_many_connections_a_batch_gets(settings):
+    settings.BATON_EMAIL_CONNECTIONS = 8
+    smtp_pool.close_all()
+    assert smtp_pool.connections_for(5) == 1  # nothing known yet: one
+    smtp_pool.note_message_seconds(0.01)
+    assert smtp_pool.connections_for(5) == 1
+    smtp_pool.note_message_seconds(2.0)  # the server slowed down
+    assert smtp_pool.connections_for(5) == 4
+    for _ in range(10):
+        smtp_pool.note_message_seconds(2.0)
+    assert smtp_pool.connections_for(5) == 5  # never more than the messages
+    assert smtp_pool.connections_for(20) == 8  # nor the setting
 
 
 @requires_postgres
