@@ -8,9 +8,11 @@ fake, an escalation's five emails cost 15–16 ms of CPU over five new connectio
 next task, at most IDLE_SECONDS (well under the 60–300 s after which mail servers
 usually drop an idle client), and each is used by one thread at a time.
 
-The pace (a moving average of recent seconds per message) lets a task choose how many
-connections a batch needs: a fast server gets one, on the task's own thread; a slow
-one several at once, so a 2 s mail server does not make the fifth recipient wait 10 s.
+The pace (recent seconds per message: up at once, down as a moving average) lets a
+task choose how many connections a batch needs: a fast server gets one, on the task's
+own thread; a slow one several at once, so a 2 s mail server does not make the fifth
+recipient wait 10 s.
+Until a process has sent a message it assumes a slow server.
 
 Both are a process' performance hints, never state that matters: a restart costs a
 handshake and one batch sent at the wrong width, not a message.
@@ -31,7 +33,7 @@ MAX_IDLE = 32
 # A batch is planned to take about this long at the current pace: with a 2 s server,
 # five messages get five connections; with a fast one, one.
 BATCH_TARGET_SECONDS = 1.0
-PACE_WEIGHT = 0.3  # the newest message's share of the moving average
+PACE_WEIGHT = 0.3  # a faster message's share of the moving average
 
 _lock = threading.Lock()
 _idle: list[tuple[tuple, float, SMTPBackend]] = []  # (settings signature, idle since, conn)
@@ -119,12 +121,18 @@ def note_message_seconds(seconds: float) -> None:
     """Record how long the server took to accept one message."""
     global _pace
     previous = _pace
-    _pace = seconds if previous is None else previous + PACE_WEIGHT * (seconds - previous)
+    if previous is None or seconds > previous:
+        # Quick to call the server slow (a batch must not wait behind it), slow to
+        # call it fast again (going wide for nothing costs only a few handshakes).
+        _pace = seconds
+    else:
+        _pace = previous + PACE_WEIGHT * (seconds - previous)
 
 
 def connections_for(messages: int) -> int:
     """How many connections `messages` messages should go over at the current pace,
     from 1 to BATON_EMAIL_CONNECTIONS (and never more than there are messages)."""
-    pace = _pace or 0.0
-    wanted = math.ceil(messages * pace / BATCH_TARGET_SECONDS)
+    # Nothing sent yet in this process: assume a slow server (a fast one costs a few
+    # extra handshakes once; a slow one would otherwise make a whole batch wait).
+    wanted = messages if _pace is None else math.ceil(messages * _pace / BATCH_TARGET_SECONDS)
     return max(1, min(messages, settings.BATON_EMAIL_CONNECTIONS, wanted))
