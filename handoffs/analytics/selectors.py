@@ -11,14 +11,18 @@ Every query is filtered on the reader's account first.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
     F,
+    Func,
+    IntegerField,
     Max,
     Q,
     Value,
@@ -107,7 +111,28 @@ class VersionRow:
     tally: Tally = field(default_factory=Tally)
 
 
-def session_outcomes(scope: Scope):
+def _week_started(scope: Scope):
+    """(an expression for the week a session started in, a function giving its Monday).
+
+    On PostgreSQL: which of the period's weeks, by `width_bucket` over the instants its
+    Mondays begin in the reader's zone (a binary search per row; converting each row's
+    time to the zone and truncating it cost ~45 ms over 100,000 sessions). Elsewhere
+    the ORM's TruncWeek in that zone."""
+    if connection.vendor != "postgresql":
+        return TruncWeek("created_at"), lambda week: timezone.localtime(week).date()
+    mondays = weeks_between(scope.start_date, scope.end_date)
+    starts = [timezone.make_aware(datetime.combine(monday, time.min)) for monday in mondays]
+    bucket = Func(
+        F("created_at"),
+        Value(starts, output_field=ArrayField(DateTimeField())),
+        function="width_bucket",
+        output_field=IntegerField(),
+    )
+    # Every session of the period starts on or after the first Monday: buckets from 1.
+    return bucket, lambda n: mondays[n - 1]
+
+
+def session_outcomes(scope: Scope, week):
     """One query: sessions started in the period, by tree version, week and outcome."""
     escalated_ids = Handoff.objects.filter(
         account_id=scope.account_id, intent=Intent.ESCALATE, created_at__gte=scope.start
@@ -123,7 +148,7 @@ def session_outcomes(scope: Scope):
     return list(
         scoped_sessions(scope)
         .order_by()
-        .annotate(week=TruncWeek("created_at"), outcome=outcome)
+        .annotate(week=week, outcome=outcome)
         .values_list("tree_version_id", "week", "outcome")
         .annotate(n=Count("id"))
     )
@@ -164,7 +189,8 @@ def _versions(scope: Scope, version_ids) -> dict[int, TreeVersion]:
 
 
 def outcome_tables(scope: Scope, names: Names):
-    rows = session_outcomes(scope)
+    week, monday_of = _week_started(scope)
+    rows = session_outcomes(scope, week)
     versions = _versions(scope, {r[0] for r in rows if r[0] is not None})
     overall = Tally()
     by_tree: dict = {}
@@ -179,7 +205,7 @@ def outcome_tables(scope: Scope, names: Names):
             title = tree.title if tree else (version.title if version else "AI chat (no tree)")
             by_tree[tree_id] = TreeRow(tree_id=tree_id, title=title)
         by_tree[tree_id].tally.add(outcome, n)
-        by_week[timezone.localtime(week).date() if hasattr(week, "hour") else week].add(outcome, n)
+        by_week[monday_of(week)].add(outcome, n)
         if version is not None:
             by_version.setdefault(version_id, Tally()).add(outcome, n)
     trees = sorted(by_tree.values(), key=lambda r: (-(r.tally.escalated), r.title))
