@@ -237,8 +237,13 @@ class HandoffEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            # Analytics: an escalation's first claim, its reminders (index-only lookups).
-            models.Index(fields=["handoff", "kind", "created_at"], name="handoffevent_kind_time"),
+            # Analytics: the claims and resolutions since the period began, with whose
+            # and which handoff's they are (index-only; the per-engineer counts).
+            models.Index(
+                fields=["kind", "created_at"],
+                include=["handoff", "actor"],
+                name="handoffevent_kind_since",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -296,6 +296,8 @@ def engineer_counts(scope: Scope, sessions_by_user: dict) -> list[dict]:
     events = HandoffEvent.objects.filter(
         handoff__in=scoped_escalations(scope).values("pk"),
         kind__in=(EventKind.CLAIMED, EventKind.RESOLVED),
+        # Implied (an escalation's events follow it), and what the index ranges on.
+        created_at__gte=scope.start,
         actor__isnull=False,
     )
     for user_id, kind, n in (

@@ -65,6 +65,20 @@ class Migration(migrations.Migration):
                 name="handoff_analytics",
             ),
         ),
+        # The timings no longer read events per handoff; the per-engineer counts
+        # read the claims and resolutions since the period began.
+        migrations.RemoveIndex(
+            model_name="handoffevent",
+            name="handoffevent_kind_time",
+        ),
+        migrations.AddIndex(
+            model_name="handoffevent",
+            index=models.Index(
+                fields=["kind", "created_at"],
+                include=("handoff", "actor"),
+                name="handoffevent_kind_since",
+            ),
+        ),
         # Last: no schema change after the UPDATE in this transaction.
         migrations.RunPython(backfill_first_claim_and_reminders, migrations.RunPython.noop),
     ]
