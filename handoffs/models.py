@@ -101,6 +101,11 @@ class Handoff(models.Model):
         related_name="handoffs_claimed",
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # For the analytics, kept by the services (claim, the unclaimed ladder) so the page
+    # reads them off this row instead of joining the audit trail: the first claim (a
+    # release and re-claim does not move it) and how many reminders the ladder sent.
+    first_claimed_at = models.DateTimeField(null=True, blank=True)
+    unclaimed_reminders = models.PositiveSmallIntegerField(default=0)
     snapshot = models.JSONField(default=dict)
     # The tree step the session stood on when it was handed off (null for an AI chat
     # or a walk not started): the analytics' "hot steps" count escalations per step.
@@ -129,8 +134,24 @@ class Handoff(models.Model):
                 condition=Q(status__in=["open", "released"]),
                 name="handoff_queue_order",
             ),
-            # Analytics: one account's handoffs of a period.
-            models.Index(fields=["account", "created_at"], name="handoff_account_created"),
+            # Analytics: one account's escalations of a period, with every column the
+            # page reads, so its scans are index-only (the rows are wide: the snapshot).
+            models.Index(
+                fields=["account", "intent", "created_at"],
+                include=[
+                    "id",
+                    "session",
+                    "team",
+                    "priority",
+                    "status",
+                    "created_by",
+                    "tree_node",
+                    "closed_at",
+                    "first_claimed_at",
+                    "unclaimed_reminders",
+                ],
+                name="handoff_analytics",
+            ),  # fmt: skip
         ]
         constraints = [
             # The database, not the code, guarantees one live handoff per session.
@@ -216,8 +237,13 @@ class HandoffEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            # Analytics: an escalation's first claim, its reminders (index-only lookups).
-            models.Index(fields=["handoff", "kind", "created_at"], name="handoffevent_kind_time"),
+            # Analytics: the claims and resolutions since the period began, with whose
+            # and which handoff's they are (index-only; the per-engineer counts).
+            models.Index(
+                fields=["kind", "created_at"],
+                include=["handoff", "actor"],
+                name="handoffevent_kind_since",
+            ),
         ]
 
     def __str__(self) -> str:

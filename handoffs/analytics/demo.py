@@ -215,18 +215,27 @@ def _write(account, rng, plans, loaded, profiles, juniors, seniors, cast, now) -
         senior = rng.choice(seniors)
         claimed_at = at + timedelta(minutes=wait)
         closed_at = claimed_at + timedelta(minutes=work)
+        intent = Intent.ESCALATE if outcome == "escalated" else Intent.PARK
+        # The ladder reminds an unclaimed escalation at one and two timeouts.
+        reminders = [
+            step
+            for step in (1, 2)
+            if intent == Intent.ESCALATE and wait > account.unclaimed_timeout_minutes * step
+        ]
         rows.append(
             Handoff(
                 session=session,
                 account=account,
                 team=session.team,
-                intent=Intent.ESCALATE if outcome == "escalated" else Intent.PARK,
+                intent=intent,
                 priority=priority,
                 engineer_notes="Stuck here; the tree has nothing for this case.",
                 created_by=junior,
                 status=HandoffStatus.RESOLVED,
                 claimed_by=senior,
                 claimed_at=claimed_at,
+                first_claimed_at=claimed_at,
+                unclaimed_reminders=len(reminders),
                 snapshot={
                     "problem_summary": session.problem_summary,
                     "steps": [],
@@ -239,29 +248,27 @@ def _write(account, rng, plans, loaded, profiles, juniors, seniors, cast, now) -
                 closed_at=closed_at,
             )
         )
-        plans_for_events.append((senior, junior, at, wait, claimed_at, closed_at))
+        plans_for_events.append((senior, junior, at, reminders, claimed_at, closed_at))
     rows = Handoff.objects.bulk_create(rows)
 
     events, resolved_sessions = [], []
     timeout = account.unclaimed_timeout_minutes
-    for handoff, (senior, junior, at, wait, claimed_at, closed_at) in zip(
+    for handoff, (senior, junior, at, reminders, claimed_at, closed_at) in zip(
         rows, plans_for_events, strict=True
     ):
         note = rng.choice(RESOLUTIONS)
         events.append(HandoffEvent(handoff=handoff, actor=junior, kind=EventKind.CREATED,
                                    to_status="open", created_at=at))  # fmt: skip
-        for step in (1, 2) if handoff.intent == Intent.ESCALATE else ():
-            if wait > timeout * step:
-                events.append(
-                    HandoffEvent(
-                        handoff=handoff,
-                        kind=EventKind.UNCLAIMED_REMINDER,
-                        from_status="open",
-                        note=f"Still unclaimed after {timeout * step} min: "
-                        "admins and owners reminded.",
-                        created_at=at + timedelta(minutes=timeout * step),
-                    )
+        for step in reminders:
+            events.append(
+                HandoffEvent(
+                    handoff=handoff,
+                    kind=EventKind.UNCLAIMED_REMINDER,
+                    from_status="open",
+                    note=f"Still unclaimed after {timeout * step} min: admins and owners reminded.",
+                    created_at=at + timedelta(minutes=timeout * step),
                 )
+            )
         for kind, when, text, old, new in (
             (EventKind.CLAIMED, claimed_at, "", "open", "claimed"),
             (EventKind.RESOLVED, closed_at, note, "claimed", "resolved"),

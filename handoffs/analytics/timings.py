@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import QuerySet
 
-from handoffs.models import EventKind, HandoffEvent, HandoffStatus
+from handoffs.models import HandoffStatus
 
 PERCENTILES = (0.5, 0.9)
 
@@ -29,16 +29,13 @@ class Timing:
 
 
 def _seconds(later: str, earlier: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
+    """SQLite's seconds between two timestamps (PostgreSQL's are in _postgresql)."""
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
 def _percentile_columns() -> tuple[str, str]:
-    """(the SELECT list's percentile columns, the FROM clause they read)."""
-    if connection.vendor == "postgresql":
-        cols = ", ".join(f"percentile_cont({p}) WITHIN GROUP (ORDER BY secs)" for p in PERCENTILES)
-        return f"COUNT(*), {cols}", "d"
+    """SQLite's continuous percentiles: (the SELECT list's columns, the FROM clause
+    they read)."""
     parts = []
     for p in PERCENTILES:
         rank = f"CAST({p} * (n - 1) AS INTEGER)"
@@ -54,29 +51,69 @@ def _percentile_columns() -> tuple[str, str]:
     return f"MAX(n), {', '.join(parts)}", ranked
 
 
-def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
-    """`escalations`: the scope's escalations (a Handoff queryset). One query gives
-    the timings and the counts (escalations, claimed, resolved, reminded, reminders).
-
-    Time to claim is from the escalation to its first claim (a later release and
-    re-claim does not restart it); time to resolve from the escalation to its
-    resolution. Each escalation's events are read once, through the events'
-    (handoff, kind, created_at) index."""
-    base = escalations.order_by().values(
-        "id", "priority", "team_id", "status", "created_at", "closed_at"
+def _timing(metric: str, dim: str, key, count: int, p50, p90) -> Timing:
+    return Timing(
+        metric=metric,
+        dim=dim,
+        key=key,
+        count=count,
+        p50=None if p50 is None else float(p50),
+        p90=None if p90 is None else float(p90),
     )
-    base_sql, params = base.query.sql_with_params()
-    events = HandoffEvent._meta.db_table
-    # The SQL is this module's constants around the ORM's own; values go as parameters.
-    per_escalation = f"""
-        base (id, priority, team_id, status, created_at, closed_at) AS ({base_sql}),
-        per AS (
-            SELECT b.priority, b.team_id, b.status, b.created_at, b.closed_at,
-                   MIN(CASE WHEN e.kind = %s THEN e.created_at END) AS first_claim_at,
-                   COUNT(CASE WHEN e.kind = %s THEN 1 END) AS reminders
-              FROM base b LEFT JOIN {events} e ON e.handoff_id = b.id AND e.kind IN (%s, %s)
-             GROUP BY b.id, b.priority, b.team_id, b.status, b.created_at, b.closed_at
-        ),
+
+
+def _postgresql(base_sql: str, params) -> tuple[list[Timing], dict]:
+    """One pass over the period's escalations (an index-only scan: every column read is
+    in the analytics index), three groupings; the grand total's row carries the counts."""
+    p50, p90 = PERCENTILES
+    # date_part gives the double directly (EXTRACT(EPOCH) computes a numeric first).
+    claim = "date_part('epoch', first_claimed_at - created_at)"
+    resolve = "CASE WHEN status = %s THEN date_part('epoch', closed_at - created_at) END"
+    sql = f"""
+        SELECT GROUPING(priority), GROUPING(team_id), priority, CAST(team_id AS TEXT),
+               COUNT(claim_secs),
+               percentile_cont({p50}) WITHIN GROUP (ORDER BY claim_secs),
+               percentile_cont({p90}) WITHIN GROUP (ORDER BY claim_secs),
+               COUNT(resolve_secs),
+               percentile_cont({p50}) WITHIN GROUP (ORDER BY resolve_secs),
+               percentile_cont({p90}) WITHIN GROUP (ORDER BY resolve_secs),
+               COUNT(*), COUNT(CASE WHEN status = %s THEN 1 END),
+               COUNT(CASE WHEN reminders > 0 THEN 1 END), COALESCE(SUM(reminders), 0)
+          FROM (SELECT priority, team_id, status, reminders,
+                       {claim} AS claim_secs, {resolve} AS resolve_secs
+                  FROM ({base_sql}) AS b (priority, team_id, status, created_at, closed_at,
+                                          first_claimed_at, reminders)) AS d
+         GROUP BY GROUPING SETS ((priority), (team_id), ())
+    """  # noqa: S608
+    resolved = HandoffStatus.RESOLVED
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (resolved, resolved, *params))
+        rows = cursor.fetchall()
+    timings, counts = [], {"escalations": 0, "claimed": 0, "resolved": 0}
+    counts.update(reminded=0, reminders=0)
+    for by_priority, by_team, priority, team, *figures in rows:
+        claims, c50, c90, resolves, r50, r90, total, resolved_n, reminded, reminders = figures
+        if by_priority == 0:
+            dim, key = "priority", priority
+        elif by_team == 0:
+            dim, key = "team", team
+        else:
+            dim, key = "all", ""
+            counts.update(escalations=total, claimed=claims, resolved=resolved_n)
+            counts.update(reminded=reminded, reminders=int(reminders))
+        # A group appears for its metrics that have a duration, as in the SQLite branch.
+        if claims:
+            timings.append(_timing("claim", dim, key, claims, c50, c90))
+        if resolves:
+            timings.append(_timing("resolve", dim, key, resolves, r50, r90))
+    return timings, counts
+
+
+def _sqlite(base_sql: str, params) -> tuple[list[Timing], dict]:
+    """The same figures from window functions (no percentile_cont on SQLite)."""
+    durations = f"""
+        per (priority, team_id, status, created_at, closed_at, first_claim_at, reminders)
+            AS ({base_sql}),
         d AS (
             SELECT 'claim' AS metric, priority, team_id,
                    {_seconds("first_claim_at", "created_at")} AS secs
@@ -92,53 +129,46 @@ def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
         UNION ALL
         SELECT 'count', 'ladder', '', COUNT(CASE WHEN reminders > 0 THEN 1 END),
                COALESCE(SUM(reminders), 0), NULL FROM per"""
-    if connection.vendor == "postgresql":
-        # One pass over the durations, three groupings (by priority, by team, all).
-        sql = f"""
-            WITH {per_escalation}
-            SELECT metric,
-                   CASE WHEN GROUPING(priority) = 0 THEN 'priority'
-                        WHEN GROUPING(team_id) = 0 THEN 'team' ELSE 'all' END,
-                   CASE WHEN GROUPING(priority) = 0 THEN priority
-                        WHEN GROUPING(team_id) = 0 THEN CAST(team_id AS TEXT) ELSE '' END,
-                   {_percentile_columns()[0]}
-              FROM d
-             GROUP BY GROUPING SETS ((metric, priority), (metric, team_id), (metric))
-            UNION ALL {counts_sql}
-        """  # noqa: S608
-    else:
-        columns, source = _percentile_columns()
-        sql = f"""
-            WITH {per_escalation},
-            g AS (
-                SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
-                UNION ALL SELECT metric, 'team', CAST(team_id AS TEXT), secs FROM d
-                UNION ALL SELECT metric, 'all', '', secs FROM d
-            )
-            SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
-            UNION ALL {counts_sql}
-        """  # noqa: S608
-    claimed, reminder = EventKind.CLAIMED, EventKind.UNCLAIMED_REMINDER
+    columns, source = _percentile_columns()
+    sql = f"""
+        WITH {durations},
+        g AS (
+            SELECT metric, 'priority' AS dim, priority AS key, secs FROM d
+            UNION ALL SELECT metric, 'team', CAST(team_id AS TEXT), secs FROM d
+            UNION ALL SELECT metric, 'all', '', secs FROM d
+        )
+        SELECT metric, dim, key, {columns} FROM {source} GROUP BY metric, dim, key
+        UNION ALL {counts_sql}
+    """  # noqa: S608
     resolved = HandoffStatus.RESOLVED
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, claimed, reminder, claimed, reminder, resolved, resolved))
+        cursor.execute(sql, (*params, resolved, resolved))
         rows = cursor.fetchall()
     timings, counts = [], {}
     for metric, dim, key, count, p50, p90 in rows:
         if metric == "count" and dim == "escalations":
             counts.update(escalations=count, claimed=int(p50), resolved=int(p90))
-            continue
-        if metric == "count":
+        elif metric == "count":
             counts.update(reminded=count, reminders=int(p50))
-            continue
-        timings.append(
-            Timing(
-                metric=metric,
-                dim=dim,
-                key=key,
-                count=count,
-                p50=None if p50 is None else float(p50),
-                p90=None if p90 is None else float(p90),
-            )
-        )
+        else:
+            timings.append(_timing(metric, dim, key, count, p50, p90))
     return timings, counts
+
+
+def escalation_figures(escalations: QuerySet) -> tuple[list[Timing], dict]:
+    """`escalations`: the scope's escalations (a Handoff queryset). One query gives
+    the timings and the counts (escalations, claimed, resolved, reminded, reminders).
+
+    Time to claim is from the escalation to its first claim (a later release and
+    re-claim does not restart it: the claim service keeps `first_claimed_at`); time
+    to resolve from the escalation to its resolution. The reminders are the ladder's
+    count on the row, so no query reads the audit trail."""
+    base = escalations.order_by().values_list(
+        "priority", "team_id", "status", "created_at", "closed_at",
+        "first_claimed_at", "unclaimed_reminders",
+    )  # fmt: skip
+    # The SQL is this module's constants around the ORM's own; values go as parameters.
+    base_sql, params = base.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        return _postgresql(base_sql, params)
+    return _sqlite(base_sql, params)

@@ -41,7 +41,9 @@ def handoff_ladder_step(*, handoff_id: int, now=None) -> bool:
     if due is None or due > now:
         return False
     handoff.ladder_step += 1
-    handoff.save(update_fields=["ladder_step", "updated_at"])
+    # The analytics' count; ladder_step restarts on a release, this total does not.
+    handoff.unclaimed_reminders += 1
+    handoff.save(update_fields=["ladder_step", "unclaimed_reminders", "updated_at"])
     minutes = timeout * handoff.ladder_step
     record_event(
         handoff,

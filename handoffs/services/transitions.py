@@ -3,7 +3,8 @@ resolve, re-escalate. Each is one durable transaction, writes an audit row, and
 tells the account's watchers after commit. An illegal move raises HandoffConflict
 (409) naming the current state."""
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from handoffs.errors import (
@@ -106,7 +107,14 @@ def handoff_claim(*, actor: User, handoff_id: int) -> Handoff:
     # The database decides: only one UPDATE can match a still-queued row.
     won = Handoff.objects.filter(
         pk=handoff.pk, account_id=actor.account_id, status__in=QUEUED_STATUSES
-    ).update(status=HandoffStatus.CLAIMED, claimed_by=actor, claimed_at=now, updated_at=now)
+    ).update(
+        status=HandoffStatus.CLAIMED,
+        claimed_by=actor,
+        claimed_at=now,
+        # Time to claim counts to the first claim: a re-claim after a release keeps it.
+        first_claimed_at=Coalesce("first_claimed_at", models.Value(now)),
+        updated_at=now,
+    )
     handoff = Handoff.objects.select_related("claimed_by", "created_by").get(pk=handoff.pk)
     if not won:
         if handoff.status == HandoffStatus.CLAIMED and handoff.claimed_by is not None:

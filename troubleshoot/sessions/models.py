@@ -57,6 +57,7 @@ class Session(models.Model):
         null=True,
         blank=True,
         related_name="sessions",
+        db_index=False,  # the (tree_version, id) index below serves its lookups
     )
     # Where the walk stands; null before a tree starts and after it ends.
     current_node = models.ForeignKey(
@@ -91,8 +92,16 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["account", "status"]),
             models.Index(fields=["user", "last_activity_at"]),
-            # Analytics: one account's sessions started in a period.
-            models.Index(fields=["account", "created_at"], name="session_account_created"),
+            # Analytics: a tree's sessions by id, index-only (the tree filter joins the
+            # period's escalations to them; a scan of every session otherwise).
+            models.Index(fields=["tree_version", "id"], name="session_tree_version_id"),
+            # Analytics: one account's sessions started in a period, with the columns
+            # the page groups by, so the scan is index-only.
+            models.Index(
+                fields=["account", "created_at"],
+                include=["id", "tree_version", "status", "user", "team"],
+                name="session_analytics",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,9 @@ def record_escalation(
         queued_at=at,
         tree_node=node,
         closed_at=at + timedelta(seconds=resolve_after) if resolve_after is not None else None,
+        # What the claim service and the ladder keep on the row.
+        first_claimed_at=at + timedelta(seconds=claim_after) if claim_after is not None else None,
+        unclaimed_reminders=reminders,
     )
     events = [
         HandoffEvent(handoff=handoff, actor=session.user, kind=EventKind.CREATED, created_at=at)

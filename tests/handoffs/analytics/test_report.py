@@ -1,9 +1,11 @@
 """The analytics figures, computed by the database: rates, outcomes, weeks, timings,
 the ladder, hot steps, versions and per-engineer counts."""
 
-from datetime import date, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from handoffs.analytics.scope import Names, Scope
 from handoffs.analytics.selectors import analytics_report
@@ -71,6 +73,20 @@ def test_weeks_cover_the_period_and_count_sessions_by_the_week_they_started(acme
     assert (weeks[date(2026, 11, 2)].started, weeks[date(2026, 11, 2)].rate) == (1, 1.0)
     assert (weeks[date(2026, 11, 9)].started, weeks[date(2026, 11, 9)].rate) == (2, 0.0)
     assert weeks[date(2026, 11, 16)].rate is None
+
+
+def test_weeks_begin_on_monday_in_the_readers_zone(acme, alice, outlook):
+    # Monday 2 Nov 03:00 UTC is still Sunday 1 Nov in New York (UTC-5), and Monday
+    # 9 Nov 06:00 UTC is Monday 01:00 there.
+    started(alice, tree_version=outlook, at=datetime(2026, 11, 2, 3, 0, tzinfo=UTC))
+    started(alice, tree_version=outlook, at=datetime(2026, 11, 9, 6, 0, tzinfo=UTC))
+
+    with timezone.override(zoneinfo.ZoneInfo("America/New_York")):
+        weeks = dict(report_for(acme).weeks)
+
+    assert weeks[date(2026, 10, 26)].started == 1
+    assert weeks[date(2026, 11, 2)].started == 0
+    assert weeks[date(2026, 11, 9)].started == 1
 
 
 def test_sessions_outside_the_period_do_not_count(acme, alice, outlook):
