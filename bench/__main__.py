@@ -5,7 +5,9 @@ Environment: BENCH_DATABASE (default baton_bench, dropped and re-created each ru
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/14, flushed), BENCH_ONLY=1,2,... to
 run some figures only, BENCH_IDLE_SECONDS (default 30) for figure 3's idle wait,
 BENCH_ONE_WORKER=1 to run one prefork worker on both queues (what a plain
-`celery worker` does) instead of `make worker`'s two (a comparison).
+`celery worker` does) instead of `make worker`'s two (a comparison), BENCH_HTTP=gunicorn
+to post figures 1, 6, 7 and 8's requests to gunicorn (WSGI, beside daphne, which keeps
+the websockets) instead of daphne (a comparison).
 """
 
 import os
@@ -22,6 +24,7 @@ from bench.procs import (
     free_port,
     start_daphne,
     start_email_worker,
+    start_gunicorn,
     start_worker,
 )
 
@@ -68,7 +71,7 @@ def flush_redis() -> None:
 def main() -> int:
     started = time.monotonic()
     services, fakes = Services(), FakesProcess()
-    daphne = worker = email_worker = None
+    daphne = worker = email_worker = gunicorn = None
     one_worker = os.environ.get("BENCH_ONE_WORKER") == "1"
     results: dict = {"errors": {}}
     try:
@@ -97,6 +100,13 @@ def main() -> int:
         results["machine"] = machine()
         port = free_port()
         daphne = start_daphne(port, {"BENCH_CHANNEL_LAYER": "pubsub"})
+        # Plain HTTP from gunicorn beside daphne, or from daphne itself (the product's
+        # `make run` and docker-compose shape).
+        http_port = port
+        if os.environ.get("BENCH_HTTP") == "gunicorn":
+            http_port = free_port()
+            gunicorn = start_gunicorn(http_port, {})
+            results["http_server"] = "gunicorn (2 processes x 8 threads) beside daphne"
 
         def start_workers():
             nonlocal worker, email_worker
@@ -130,7 +140,7 @@ def main() -> int:
         run(
             "1",
             "escalate_latency",
-            lambda: figures_http.escalate_latency(port, fakes, restart_worker),
+            lambda: figures_http.escalate_latency(http_port, fakes, restart_worker),
         )
         fakes.forget()
 
@@ -175,17 +185,18 @@ def main() -> int:
         fakes.forget()
 
         def cpu():
-            procs = {"daphne": daphne, "worker": worker}
+            procs = {"gunicorn": gunicorn} if gunicorn else {"daphne": daphne}
+            procs["worker"] = worker
             if email_worker is not None:
                 procs["email_worker"] = email_worker
-            return figures_cost.cpu_per_escalation(port, fakes, procs, DB_NAME, REDIS_URL)
+            return figures_cost.cpu_per_escalation(http_port, fakes, procs, DB_NAME, REDIS_URL)
 
         run("6", "cpu_per_escalation", cpu)
         fakes.forget()
-        run("7", "slow_mail", lambda: figures_cost.slow_mail(port, fakes))
+        run("7", "slow_mail", lambda: figures_cost.slow_mail(http_port, fakes))
         if one_worker:
             results["workers"] = "one prefork worker on both queues (BENCH_ONE_WORKER=1)"
-        run("8", "analytics_page", lambda: figure_analytics.analytics_page(port))
+        run("8", "analytics_page", lambda: figure_analytics.analytics_page(http_port))
 
         results["total_seconds"] = round(time.monotonic() - started, 1)
         write(results)
@@ -195,7 +206,7 @@ def main() -> int:
         print(f"\nwritten: bench/results.json ({results['total_seconds']} s)")
         return 1 if results["errors"] else 0
     finally:
-        for proc in (worker, email_worker, daphne):
+        for proc in (worker, email_worker, gunicorn, daphne):
             if proc is not None:
                 proc.stop()
         fakes.stop()

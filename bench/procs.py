@@ -131,6 +131,19 @@ def start_daphne(port: int, env: dict, *, loop: str = "uvloop") -> Proc:
     return proc
 
 
+def start_gunicorn(port: int, env: dict, *, workers: int = 2, threads: int = 8) -> Proc:
+    """gunicorn serving the same Django over WSGI (config.wsgi), threads per process:
+    the "lighter HTTP server beside daphne" shape, measured with BENCH_HTTP=gunicorn."""
+    proc = Proc(
+        f"gunicorn-{port}",
+        [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+        + ["-k", "gthread", "--threads", str(threads), "config.wsgi:application"],
+        env,
+    )
+    wait_for_port(port, 60, proc.proc, "gunicorn")
+    return proc
+
+
 def start_worker(env: dict, concurrency: int = 4, *, queues: str = "celery") -> Proc:
     """The default queue's prefork worker (as `make worker` runs it)."""
     return _start_celery("worker", "bench", env, ["-c", str(concurrency), "-Q", queues])
