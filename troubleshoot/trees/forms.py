@@ -36,6 +36,10 @@ class TreeMetaForm(forms.Form):
 
 
 class NodeForm(forms.Form):
+    """A step's fields. Its ids start with "node_": the editor shows it beside the
+    tree's details form, whose title field would otherwise share the id "id_title"
+    (labels would point at the wrong box)."""
+
     kind = forms.ChoiceField(choices=NodeKind.choices)
     title = UserTextField(
         max_length=NODE_TITLE_MAX, help_text=f"Up to {NODE_TITLE_MAX} characters."
@@ -46,6 +50,10 @@ class NodeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Markdown (no raw HTML). Up to {NODE_BODY_MAX} characters.",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "node_%s")
+        super().__init__(*args, **kwargs)
 
 
 class OptionForm(forms.Form):

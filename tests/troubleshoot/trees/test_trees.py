@@ -1,6 +1,7 @@
 """Decision trees: publishing rules, versions, editor permissions, import/export."""
 
 import json
+import re
 
 import pytest
 from django.http import Http404
@@ -200,6 +201,25 @@ def test_editor_flow_add_nodes_options_reorder_and_publish(client_for, alice):
     assert response.status_code == 302
     tree.refresh_from_db()
     assert tree.latest_published.number == 1
+
+
+def test_the_editor_page_has_no_id_twice(client_for, alice):
+    """The tree's details form and the add-step form are on one page: each label must
+    point at its own box (both have a title field)."""
+    client = client_for(alice)
+    client.post(reverse("troubleshoot:tree_create"), {"title": "Printers", "category": "Print"})
+    tree = Tree.objects.get()
+    html = client.get(reverse("troubleshoot:tree_edit", args=[tree.pk])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert 'id="id_title"' in html and 'id="node_title"' in html
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    # An add-step form sent back with an error keeps its own ids too.
+    response = client.post(
+        reverse("troubleshoot:node_add", args=[tree.pk]),
+        {"kind": "question", "title": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b'id="id_title"' not in response.content
 
 
 def test_publish_errors_are_listed_on_the_editor_page(client_for, alice):
