@@ -28,6 +28,20 @@ def test_start_from_a_tree_pins_its_published_version(api_for, alice, tree_v1):
     assert response.json()["can_work"] is True
 
 
+def test_contact_and_ticket_priority_go_in_and_come_back(api_for, alice, tree_v1):
+    response = start(
+        api_for(alice), tree_v1.tree, contact_name="Megan Bowen", ticket_priority="P2 - High"
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["contact_name"], body["ticket_priority"]) == ("Megan Bowen", "P2 - High")
+    session = Session.objects.get(pk=body["id"])
+    assert (session.contact_name, session.ticket_priority) == ("Megan Bowen", "P2 - High")
+    listed = api_for(alice).get("/api/v1/sessions/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows[0]["contact_name"] == "Megan Bowen"
+
+
 def test_start_an_ai_chat_with_a_first_message(api_for, alice):
     response = api_for(alice).post(
         "/api/v1/sessions/",

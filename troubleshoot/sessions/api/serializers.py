@@ -48,7 +48,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "status",
             "problem_summary",
             "client_name",
+            "contact_name",
             "psa_ticket",
+            "ticket_priority",
             "tree",
             "user",
             "assignee",
@@ -153,6 +155,16 @@ class SessionStartSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="12345 or your PSA's format (T20240101.0042); a leading # is dropped.",
+    )
+    contact_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Who reported it."
+    )
+    ticket_priority = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The ticket's priority as the PSA names it.",
     )
     first_message = serializers.CharField(
         max_length=MESSAGE_MAX,
