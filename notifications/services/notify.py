@@ -56,7 +56,7 @@ def _insert_new(model, rows: list) -> bool:
     return True
 
 
-def _create_notifications(
+def create_notifications_once(
     rows: list[Notification], event_key: str, *, new_event: bool = False
 ) -> dict[int, Notification]:
     """Insert bell rows once per (recipient, event); return {recipient_id: row} and mark new.
@@ -90,7 +90,7 @@ def create_deliveries_once(rows: list[Delivery], *, new_event: bool = False) -> 
     """Insert the outbox rows not already there (dedupe_key); queue the new ones on commit.
 
     Returns the ids of every delivery of this batch, old and new, so calling twice
-    answers the same. new_event: as for _create_notifications.
+    answers the same. new_event: as for create_notifications_once.
     """
     if new_event and _insert_new(Delivery, rows):
         ids = [d.pk for d in rows]
@@ -114,7 +114,7 @@ def create_deliveries_once(rows: list[Delivery], *, new_event: bool = False) -> 
     return [saved[k] for k in keys if k in saved]
 
 
-def _push_new(notifications, *, account_id: int) -> None:
+def push_bells_on_commit(notifications, *, account_id: int) -> None:
     """Tell the new recipients' bells, after commit.
 
     Escalation and ladder recipients are all engineers or above, and every one of them
@@ -130,7 +130,7 @@ def _push_new(notifications, *, account_id: int) -> None:
         publish_on_commit(user_group(notification.recipient_id), NOTIFICATION_CREATED)
 
 
-def _webhook_and_psa_deliveries(
+def chat_and_psa_deliveries(
     *, account_id: int, event_key: str, facts: dict, psa_ticket: str, documentation: str | None
 ) -> list[Delivery]:
     """Slack and Teams posts for the account, and a PSA note when asked and possible."""
@@ -157,7 +157,7 @@ def _webhook_and_psa_deliveries(
     return rows
 
 
-def _email_delivery(
+def email_delivery(
     *, account_id: int, event_key: str, user: Recipient, notification: Notification, facts: dict
 ) -> Delivery:
     return Delivery(
@@ -240,7 +240,7 @@ def notify_escalation(
     # Two titles at most, built once: with hundreds of recipients, building one per
     # row was a measurable part of the escalation request.
     title_for_you = escalation_title(**title_args, for_you=True) if target_user_id else ""
-    notifications = _create_notifications(
+    notifications = create_notifications_once(
         [
             Notification(
                 recipient_id=user.pk,
@@ -258,7 +258,7 @@ def notify_escalation(
         new_event=new_event,
     )
     if live_push:
-        _push_new(notifications.values(), account_id=account_id)
+        push_bells_on_commit(notifications.values(), account_id=account_id)
 
     deliveries = []
     for user in recipients:
@@ -268,7 +268,7 @@ def notify_escalation(
         )
         if wanted and user.pk in notifications:
             deliveries.append(
-                _email_delivery(
+                email_delivery(
                     account_id=account_id,
                     event_key=event_key,
                     user=user,
@@ -284,7 +284,7 @@ def notify_escalation(
         target_user_id=target_user_id,
         url=link,
     )
-    deliveries += _webhook_and_psa_deliveries(
+    deliveries += chat_and_psa_deliveries(
         account_id=account_id,
         event_key=event_key,
         facts=facts,

@@ -11,12 +11,12 @@ from notifications.models import AlertPreference, EmailPreference, Notification
 from notifications.services.notify import (
     BODY_LIMIT,
     KIND_UNCLAIMED,
-    _create_notifications,
-    _email_delivery,
-    _push_new,
-    _webhook_and_psa_deliveries,
+    chat_and_psa_deliveries,
     create_deliveries_once,
+    create_notifications_once,
+    email_delivery,
     local_path,
+    push_bells_on_commit,
 )
 from notifications.services.recipients import push_deliveries, recipients_of
 from notifications.titles import escalation_title
@@ -76,7 +76,7 @@ def notify_unclaimed(
     recipients = recipients_of(User.objects.members_of(account_id).admins_or_above())
     if prefer_available:
         recipients = [user for user in recipients if user.available] or recipients
-    notifications = _create_notifications(
+    notifications = create_notifications_once(
         [
             Notification(
                 recipient_id=user.pk,
@@ -91,9 +91,9 @@ def notify_unclaimed(
         ],
         event_key,
     )
-    _push_new(notifications.values(), account_id=account_id)
+    push_bells_on_commit(notifications.values(), account_id=account_id)
     deliveries = [
-        _email_delivery(
+        email_delivery(
             account_id=account_id,
             event_key=event_key,
             user=user,
@@ -116,7 +116,7 @@ def notify_unclaimed(
         target_user_id=None,
         url=link,
     )
-    deliveries += _webhook_and_psa_deliveries(
+    deliveries += chat_and_psa_deliveries(
         account_id=account_id, event_key=event_key, facts=facts, psa_ticket="", documentation=None
     )
     return create_deliveries_once(deliveries)
