@@ -7,11 +7,8 @@ import asyncio
 import time
 from datetime import timedelta
 
-import httpx
-
+from bench.clients import post_escalations_at_rate
 from bench.data import (
-    CSRF,
-    cookie_header,
     make_account,
     make_sessions,
     make_users,
@@ -27,40 +24,6 @@ from troubleshoot.models import Role
 RATES = (10, 15, 20, 25, 30, 40, 50, 60, 70, 80, 100, 150, 200)
 STEP_SECONDS = 8
 WITHIN = timedelta(seconds=5)
-
-
-async def _send_step(port: int, key: str, session_ids: list[int], rate: float) -> dict:
-    data = {"intent": "escalate", "priority": "high", "csrfmiddlewaretoken": CSRF}
-    statuses: list[int] = []
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}",
-        headers={"Cookie": cookie_header(key)},
-        timeout=30,
-        limits=limits,
-    ) as client:
-
-        async def post(session_id: int):
-            try:
-                response = await client.post(f"/sessions/{session_id}/handoff/", data=data)
-                statuses.append(response.status_code)
-            except httpx.HTTPError:
-                statuses.append(0)
-
-        started = time.monotonic()
-        tasks = []
-        for i, session_id in enumerate(session_ids):
-            delay = started + i / rate - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(post(session_id)))
-        sent_in = time.monotonic() - started
-        await asyncio.gather(*tasks)
-    return {
-        "sent_rate": len(session_ids) / max(sent_in, 1e-6),
-        "ok": statuses.count(303),
-        "errors": len(statuses) - statuses.count(303),
-    }
 
 
 def _late_or_missing(account, session_ids, watchers: Watchers, why: dict) -> tuple[int, int]:
@@ -120,7 +83,9 @@ def sustained(port: int, fakes) -> dict:
         for rate in RATES:
             ids = [s.pk for s in sessions[offset : offset + rate * STEP_SECONDS]]
             offset += len(ids)
-            sending = asyncio.run(_send_step(port, keys[junior.pk], ids, rate))
+            sending = asyncio.run(
+                post_escalations_at_rate(port, keys[junior.pk], ids, rate, max_connections=100)
+            )
             deadline = time.monotonic() + WITHIN.total_seconds() + 1
             while True:
                 why = dict.fromkeys(("deliveries", "assessment", "socket"), 0)

@@ -5,13 +5,10 @@ post and PSA note unaffected)."""
 import asyncio
 import time
 
-import httpx
-
+from bench.clients import post_escalations_at_rate
 from bench.cpu import Meter, group_pids, postgres_backends, redis_pid
 from bench.data import (
-    CSRF,
     add_integrations,
-    cookie_header,
     make_account,
     make_sessions,
     make_users,
@@ -26,48 +23,11 @@ from troubleshoot.models import Role
 EMAILED = 5  # seniors who get an email per escalation
 
 
-async def _post_at_rate(port: int, key: str, session_ids: list[int], rate: float) -> dict:
-    """POST an escalation for each session, `rate` per second, without waiting for
-    the previous answer; returns the answers' latencies (ms) and errors."""
-    data = {
-        "intent": "escalate",
-        "priority": "high",
-        "engineer_notes": "Rebuilt the profile, cleared the OST; still failing.",
-        "csrfmiddlewaretoken": CSRF,
-    }
-    latencies: list[float] = []
-    errors = 0
-    limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
-    async with httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{port}",
-        headers={"Cookie": cookie_header(key)},
-        timeout=30,
-        limits=limits,
-    ) as client:
+NOTES = "Rebuilt the profile, cleared the OST; still failing."
 
-        async def post(session_id: int):
-            nonlocal errors
-            started = time.perf_counter()
-            try:
-                response = await client.post(f"/sessions/{session_id}/handoff/", data=data)
-                ok = response.status_code == 303
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                latencies.append((time.perf_counter() - started) * 1000)
-            else:
-                errors += 1
 
-        started = time.monotonic()
-        tasks = []
-        for i, session_id in enumerate(session_ids):
-            delay = started + i / rate - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(post(session_id)))
-        sent_in = time.monotonic() - started
-        await asyncio.gather(*tasks)
-    return {"latencies": latencies, "errors": errors, "sent_rate": len(session_ids) / sent_in}
+def _post_at_rate(port: int, key: str, session_ids: list[int], rate: float) -> dict:
+    return asyncio.run(post_escalations_at_rate(port, key, session_ids, rate, notes=NOTES))
 
 
 def _escalating_account(fakes, label: str):
@@ -107,7 +67,7 @@ def cpu_per_escalation(
     warmup = make_sessions(junior, 20, ticket=PSA_TICKET)
     sessions = make_sessions(junior, count, ticket=PSA_TICKET)
     # Warm every process (imports, pools, first templates), then measure.
-    asyncio.run(_post_at_rate(port, key, [s.pk for s in warmup], 10))
+    _post_at_rate(port, key, [s.pk for s in warmup], 10)
     _wait_settled(account, len(warmup), 60)
     sources = {name: (lambda pgid=proc.pid: group_pids(pgid)) for name, proc in procs.items()}
     sources["postgres"] = lambda: postgres_backends(database)
@@ -120,7 +80,7 @@ def cpu_per_escalation(
     meter = Meter(sources)
     meter.begin()
     started = time.monotonic()
-    sent = asyncio.run(_post_at_rate(port, key, [s.pk for s in sessions], rate))
+    sent = _post_at_rate(port, key, [s.pk for s in sessions], rate)
     _wait_settled(account, len(warmup) + count, 120)
     wall = time.monotonic() - started
     used = meter.end()
@@ -154,7 +114,7 @@ def slow_mail(port: int, fakes, *, rate=5, seconds=20, smtp_delay=2.0) -> dict:
     fakes.set_smtp_delay(smtp_delay)
     accepted_before = fakes.smtp_count()
     try:
-        sent = asyncio.run(_post_at_rate(port, key, [s.pk for s in sessions], rate))
+        sent = _post_at_rate(port, key, [s.pk for s in sessions], rate)
         drained = _wait_settled(account, count, 300)
     finally:
         fakes.set_smtp_delay(0.0)
