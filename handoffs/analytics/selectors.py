@@ -188,15 +188,24 @@ def weeks_between(start: date, end: date) -> list[date]:
 
 @dataclass
 class Report:
+    """The page's figures. A CSV download asks only for the parts its table shows;
+    the parts not asked for stay empty."""
+
     scope: Scope
-    overall: Tally
-    trees: list[TreeRow]
-    weeks: list[tuple[date, Tally]]
-    versions: list[VersionRow]
-    timings: list[Timing]
-    counts: dict
-    hot_steps: list[dict]
-    engineers: list[dict] | None
+    overall: Tally = field(default_factory=Tally)
+    trees: list[TreeRow] = field(default_factory=list)
+    weeks: list[tuple[date, Tally]] = field(default_factory=list)
+    versions: list[VersionRow] = field(default_factory=list)
+    timings: list[Timing] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    hot_steps: list[dict] = field(default_factory=list)
+    engineers: list[dict] | None = None
+
+
+# What a report can be asked for: the outcome figures (rates by tree, week and version,
+# how sessions end), the timings and the escalations' counts, the hot steps, and the
+# per-engineer table (which needs the outcomes' sessions per person).
+PARTS = frozenset({"outcomes", "timings", "hot_steps", "engineers"})
 
 
 def _versions(scope: Scope, version_ids) -> dict[int, TreeVersion]:
@@ -326,21 +335,23 @@ def _tune_for_aggregates() -> None:
 
 
 @transaction.atomic
-def analytics_report(scope: Scope, names: Names) -> Report:
+def analytics_report(scope: Scope, names: Names, parts: frozenset = PARTS) -> Report:
+    """The figures of `parts` (all of them for the page)."""
     _tune_for_aggregates()
-    overall, trees, weeks, versions, sessions_by_user = outcome_tables(scope, names)
-    timings, counts = escalation_figures(scoped_escalations(scope))
-    return Report(
-        scope=scope,
-        overall=overall,
-        trees=trees,
-        weeks=weeks,
-        versions=versions,
-        timings=timings,
-        counts=counts,
-        hot_steps=hot_steps(scope, names),
-        engineers=engineer_counts(scope, sessions_by_user) if scope.whole_account else None,
-    )
+    report = Report(scope=scope)
+    engineers = "engineers" in parts and scope.whole_account
+    if "outcomes" in parts or engineers:
+        overall, trees, weeks, versions, sessions_by_user = outcome_tables(scope, names)
+        report.overall, report.trees, report.weeks, report.versions = (
+            overall, trees, weeks, versions,
+        )  # fmt: skip
+    if "timings" in parts:
+        report.timings, report.counts = escalation_figures(scoped_escalations(scope))
+    if "hot_steps" in parts:
+        report.hot_steps = hot_steps(scope, names)
+    if engineers:
+        report.engineers = engineer_counts(scope, sessions_by_user)
+    return report
 
 
 PRIORITY_LABELS = dict(Priority.choices)
