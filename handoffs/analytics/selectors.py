@@ -24,7 +24,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     Q,
     Value,
     When,
@@ -263,16 +262,35 @@ def hot_steps(scope: Scope, names: Names) -> list[dict]:
     """The tree steps sessions stood on when escalated, most escalations first (a step
     counts across versions by its stable `ref`), each with its draft step to edit.
     Two queries."""
-    rows = list(
+    # The escalations are counted per step in the index (one small integer key), and
+    # only those counts are joined to the steps and summed by ref: joining each
+    # escalation to its step and grouping on the text took twice as long (~10 -> ~5 ms
+    # for 20,000).
+    per_node, params = (
         scoped_escalations(scope)
         .filter(tree_node__isnull=False)
         .order_by()
-        .values(tree_id=F("tree_node__version__tree_id"), ref=F("tree_node__ref"))
-        .annotate(
-            escalations=Count("id"), title=Max("tree_node__title"), kind=Max("tree_node__kind")
-        )
-        .order_by("-escalations", "title")[:HOT_STEPS_SHOWN]
+        .values_list("tree_node_id")
+        .annotate(n=Count("id"))
+        .query.sql_with_params()
     )
+    node, version = Node._meta.db_table, TreeVersion._meta.db_table
+    sql = f"""
+        WITH c (node_id, n) AS ({per_node})
+        SELECT v.tree_id, s.ref, SUM(c.n), MAX(s.title), MAX(s.kind)
+          FROM c
+          JOIN {node} AS s ON s.id = c.node_id
+          JOIN {version} AS v ON v.id = s.version_id
+         GROUP BY v.tree_id, s.ref
+         ORDER BY 3 DESC, 4
+         LIMIT {HOT_STEPS_SHOWN}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = ("tree_id", "ref", "escalations", "title", "kind")
+        rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["escalations"] = int(row["escalations"])
     if not rows:
         return []
     drafts = Node.objects.filter(
