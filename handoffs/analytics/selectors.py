@@ -24,7 +24,6 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    Max,
     Q,
     Value,
     When,
@@ -188,15 +187,24 @@ def weeks_between(start: date, end: date) -> list[date]:
 
 @dataclass
 class Report:
+    """The page's figures. A CSV download asks only for the parts its table shows;
+    the parts not asked for stay empty."""
+
     scope: Scope
-    overall: Tally
-    trees: list[TreeRow]
-    weeks: list[tuple[date, Tally]]
-    versions: list[VersionRow]
-    timings: list[Timing]
-    counts: dict
-    hot_steps: list[dict]
-    engineers: list[dict] | None
+    overall: Tally = field(default_factory=Tally)
+    trees: list[TreeRow] = field(default_factory=list)
+    weeks: list[tuple[date, Tally]] = field(default_factory=list)
+    versions: list[VersionRow] = field(default_factory=list)
+    timings: list[Timing] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    hot_steps: list[dict] = field(default_factory=list)
+    engineers: list[dict] | None = None
+
+
+# What a report can be asked for: the outcome figures (rates by tree, week and version,
+# how sessions end), the timings and the escalations' counts, the hot steps, and the
+# per-engineer table (which needs the outcomes' sessions per person).
+PARTS = frozenset({"outcomes", "timings", "hot_steps", "engineers"})
 
 
 def _versions(scope: Scope, version_ids) -> dict[int, TreeVersion]:
@@ -254,16 +262,35 @@ def hot_steps(scope: Scope, names: Names) -> list[dict]:
     """The tree steps sessions stood on when escalated, most escalations first (a step
     counts across versions by its stable `ref`), each with its draft step to edit.
     Two queries."""
-    rows = list(
+    # The escalations are counted per step in the index (one small integer key), and
+    # only those counts are joined to the steps and summed by ref: joining each
+    # escalation to its step and grouping on the text took twice as long (~10 -> ~5 ms
+    # for 20,000).
+    per_node, params = (
         scoped_escalations(scope)
         .filter(tree_node__isnull=False)
         .order_by()
-        .values(tree_id=F("tree_node__version__tree_id"), ref=F("tree_node__ref"))
-        .annotate(
-            escalations=Count("id"), title=Max("tree_node__title"), kind=Max("tree_node__kind")
-        )
-        .order_by("-escalations", "title")[:HOT_STEPS_SHOWN]
+        .values_list("tree_node_id")
+        .annotate(n=Count("id"))
+        .query.sql_with_params()
     )
+    node, version = Node._meta.db_table, TreeVersion._meta.db_table
+    sql = f"""
+        WITH c (node_id, n) AS ({per_node})
+        SELECT v.tree_id, s.ref, SUM(c.n), MAX(s.title), MAX(s.kind)
+          FROM c
+          JOIN {node} AS s ON s.id = c.node_id
+          JOIN {version} AS v ON v.id = s.version_id
+         GROUP BY v.tree_id, s.ref
+         ORDER BY 3 DESC, 4
+         LIMIT {HOT_STEPS_SHOWN}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = ("tree_id", "ref", "escalations", "title", "kind")
+        rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["escalations"] = int(row["escalations"])
     if not rows:
         return []
     drafts = Node.objects.filter(
@@ -326,21 +353,23 @@ def _tune_for_aggregates() -> None:
 
 
 @transaction.atomic
-def analytics_report(scope: Scope, names: Names) -> Report:
+def analytics_report(scope: Scope, names: Names, parts: frozenset = PARTS) -> Report:
+    """The figures of `parts` (all of them for the page)."""
     _tune_for_aggregates()
-    overall, trees, weeks, versions, sessions_by_user = outcome_tables(scope, names)
-    timings, counts = escalation_figures(scoped_escalations(scope))
-    return Report(
-        scope=scope,
-        overall=overall,
-        trees=trees,
-        weeks=weeks,
-        versions=versions,
-        timings=timings,
-        counts=counts,
-        hot_steps=hot_steps(scope, names),
-        engineers=engineer_counts(scope, sessions_by_user) if scope.whole_account else None,
-    )
+    report = Report(scope=scope)
+    engineers = "engineers" in parts and scope.whole_account
+    if "outcomes" in parts or engineers:
+        overall, trees, weeks, versions, sessions_by_user = outcome_tables(scope, names)
+        report.overall, report.trees, report.weeks, report.versions = (
+            overall, trees, weeks, versions,
+        )  # fmt: skip
+    if "timings" in parts:
+        report.timings, report.counts = escalation_figures(scoped_escalations(scope))
+    if "hot_steps" in parts:
+        report.hot_steps = hot_steps(scope, names)
+    if engineers:
+        report.engineers = engineer_counts(scope, sessions_by_user)
+    return report
 
 
 PRIORITY_LABELS = dict(Priority.choices)

@@ -41,8 +41,8 @@ def analytics_csv(request, table: str):
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     if table == "engineers" and not scope.whole_account:
         raise PermissionDenied("Per-engineer figures are for admins and owners.")
-    report = analytics_report(scope, names)
-    filename, build = tables.TABLES[table]
+    filename, build, parts = tables.TABLES[table]
+    report = analytics_report(scope, names, parts=frozenset(parts))
     headers, rows = build(report, names.teams) if table == "timings" else build(report)
     response = HttpResponse(tables.to_csv(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -3,7 +3,9 @@ value labelled, and a description that says the numbers."""
 
 from datetime import date, timedelta
 
-from handoffs.analytics.charts import outcome_chart, rate_chart
+from django.template.defaultfilters import floatformat
+
+from handoffs.analytics.charts import outcome_chart, px, rate_chart
 from handoffs.analytics.selectors import OUTCOMES, Tally, TreeRow
 
 
@@ -50,3 +52,10 @@ def test_outcome_bars_fill_the_width_and_label_parts_wide_enough():
     assert "30 escalated, 1 abandoned" in chart["description"]
     xs = [entry["x"] for entry in chart["legend"]]
     assert xs == sorted(xs) and len(set(xs)) == 4
+
+
+def test_coordinates_are_written_as_the_template_filter_wrote_them():
+    # Ties round half up (12.25 -> 12.3, where Python's format gives 12.2).
+    for value in (12.25, 0.05, 52.0, 99.95, 236.66666666666666, 1e-07, 690.0):
+        assert px(value) == floatformat(value, "1u")
+        assert px(value, 0) == floatformat(value, "0u")

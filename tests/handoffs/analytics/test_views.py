@@ -206,3 +206,17 @@ def test_query_count_does_not_grow_with_the_data(
 
     assert small == large
     assert large <= 18  # 3 of them: the transaction's savepoint, its settings, release
+
+
+def test_a_csv_computes_only_its_table(client_for, admin, busy):
+    """The timings' CSV reads the escalations, not the period's sessions (over 90 days
+    those are 100,000 rows the file does not show); the engineers' CSV no timings."""
+    client = client_for(admin)
+    client.get("/analytics/timings.csv")  # warm: the session and the user's row
+    with CaptureQueriesContext(connection) as queries:
+        rows = rows_of(client.get("/analytics/timings.csv"))
+    assert rows[1][:3] == ["all", "All escalations", "4"]
+    assert not [q for q in queries.captured_queries if "troubleshoot_session" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert "Alice Junior" in client.get("/analytics/engineers.csv").content.decode()
+    assert not [q for q in queries.captured_queries if "first_claimed_at" in q["sql"]]
