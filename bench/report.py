@@ -125,7 +125,7 @@ def markdown(results: dict) -> str:
             lines.append(
                 f"| 8 | /analytics/ {row['view']}, {f8['sessions']:,} sessions / "
                 f"{f8['escalations']:,} escalations | {row['queries']} queries; {_lat(row)} "
-                f"| p95 ≤ 300 | {f8['verdict']} |"
+                f"| p95 ≤ 300 | {row.get('verdict', f8['verdict'])} |"
             )
     for name, error in (results.get("errors") or {}).items():
         lines.append(f"| ! | {name} | FAILED TO RUN: {error} | | MISSED |")
