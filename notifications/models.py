@@ -56,9 +56,12 @@ class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     SLACK = "slack", "Slack"
     TEAMS = "teams", "Microsoft Teams"
-    PSA = "psa", "PSA note"
+    PSA = "psa", "PSA"  # notes, time entries and status changes (Delivery.channel_label)
     WEBHOOK = "webhook", "Webhook"
     PUSH = "push", "Web Push"
+
+
+PSA_WRITE_LABELS = {"note": "PSA note", "time": "PSA time entry", "status": "PSA status change"}
 
 
 class DeliveryStatus(models.TextChoices):
@@ -227,7 +230,16 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} to {self.target}: {self.status}"
+        return f"{self.channel_label} to {self.target}: {self.status}"
+
+    @property
+    def channel_label(self) -> str:
+        """The channel as people read it; a PSA write says which kind of write it is
+        (the escalation notes and the write-back on resolve share the channel)."""
+        if self.channel == Channel.PSA:
+            op = (self.payload or {}).get("op") or "note"
+            return PSA_WRITE_LABELS.get(op, "PSA write")
+        return self.get_channel_display()
 
 
 class EmailPreference(models.TextChoices):

@@ -50,9 +50,7 @@ def delivery_retry(request, delivery_id: int):
     except ValidationError as exc:
         context = {"message": " ".join(exc.messages)}
         return render(request, "notifications/conflict.html", context, status=409)
-    messages.success(
-        request, f"{delivery.get_channel_display()} to {delivery.target} queued again."
-    )
+    messages.success(request, f"{delivery.channel_label} to {delivery.target} queued again.")
     back = request.POST.get("next", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
         return redirect(back)

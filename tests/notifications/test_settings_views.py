@@ -179,6 +179,24 @@ def test_deliveries_page_filters_by_status_and_channel(
     assert client.get(reverse("notifications:deliveries") + "?status=bogus").status_code == 200
 
 
+def test_the_ledger_names_each_kind_of_psa_write(client_for, admin, acme):
+    for op in ("note", "time", "status"):
+        Delivery.objects.create(
+            account=acme,
+            channel="psa",
+            target="12345",
+            subject="Write-back",
+            payload={"op": op, "ticket": "12345", "session_id": 7},
+            dedupe_key=f"psa-7-{op}",
+            status=DeliveryStatus.SENT,
+        )
+    html = client_for(admin).get(reverse("notifications:deliveries") + "?channel=psa")
+    cells = html.content.decode()
+    assert all(f"<td>{label}</td>" in cells for label in ("PSA note", "PSA time entry"))
+    assert "<td>PSA status change</td>" in cells
+    assert '<option value="psa"' in cells and ">PSA</option>" in cells
+
+
 def test_deliveries_of_another_account_are_invisible_and_not_retryable(
     client_for, alice, sam, globex, acme, fake_http
 ):
