@@ -61,7 +61,8 @@ class Channel(models.TextChoices):
     PUSH = "push", "Web Push"
 
 
-PSA_WRITE_LABELS = {"note": "PSA note", "time": "PSA time entry", "status": "PSA status change"}
+# What a PSA delivery writes to the ticket (its payload's "op"), as people read it.
+PSA_OP_LABELS = {"note": "Note", "time": "Time entry", "status": "Status change"}
 
 
 class DeliveryStatus(models.TextChoices):
@@ -238,7 +239,7 @@ class Delivery(models.Model):
         (the escalation notes and the write-back on resolve share the channel)."""
         if self.channel == Channel.PSA:
             op = (self.payload or {}).get("op") or "note"
-            return PSA_WRITE_LABELS.get(op, "PSA write")
+            return f"PSA {PSA_OP_LABELS.get(op, 'write').lower()}"
         return self.get_channel_display()
 
 

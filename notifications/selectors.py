@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 
 from notifications.models import (
+    PSA_OP_LABELS,
     Channel,
     Delivery,
     DeliveryStatus,
@@ -88,9 +89,6 @@ def get_webhook_for_account(account_id: int, webhook_id):
     from notifications.models import Webhook
 
     return get_object_or_404(Webhook, pk=webhook_id, account_id=account_id)
-
-
-PSA_OP_LABELS = {"note": "Note", "time": "Time entry", "status": "Status change"}
 
 
 def psa_writes_for_session(*, account_id: int, session_id: int) -> list[Delivery]:
