@@ -119,16 +119,6 @@ def test_time_to_claim_and_resolve_percentiles_by_priority_and_team(acme, alice,
     assert ("resolve", "priority", "urgent") not in timings
 
 
-def test_a_re_claim_after_a_release_does_not_restart_time_to_claim(acme, alice, sam, outlook):
-    from handoffs.models import EventKind, HandoffEvent
-
-    handoff = record_escalation(started(alice, tree_version=outlook), claim_after=120, claimer=sam)
-    HandoffEvent.objects.create(handoff=handoff, actor=sam, kind=EventKind.CLAIMED,
-                                created_at=T0 + timedelta(hours=2))  # fmt: skip
-    timing = next(t for t in report_for(acme).timings if t.dim == "all" and t.metric == "claim")
-    assert (timing.count, timing.p50) == (1, pytest.approx(120))
-
-
 def test_counts_escalations_claimed_resolved_and_how_often_the_ladder_fired(
     acme, alice, sam, outlook
 ):
