@@ -133,24 +133,36 @@
 
   // A swap that removes the focused control (answering a step replaces the walker)
   // would drop focus to the top of the page: put it on the new content's
-  // [data-focus-after-swap] element instead (the new step's heading).
+  // [data-focus-after-swap] element instead (the new step's heading), or else on the
+  // first control in the swapped area (the top bar's availability link turns into its
+  // select when the page's late fetch lands, maybe while a keyboard user stands on it).
   // Other swaps may land in between (a side panel re-fetched on the live event the
   // answer caused): only a swap that holds the focus sets or clears the mark.
   var focusWasIn = null;
+  var FOCUSABLE = "a[href], button:not([disabled]), select:not([disabled]), " +
+    "input:not([type=hidden]):not([disabled]), textarea:not([disabled]), summary, " +
+    "[tabindex]:not([tabindex='-1'])";
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var target = evt.detail.target;
-    if (target && target.id && target.contains(document.activeElement)) focusWasIn = target.id;
+    // A region that puts focus back itself (the queue list, queue.js) says so.
+    if (target && target.contains(document.activeElement) && !target.closest("[data-keeps-focus]")) {
+      // An outerHTML swap replaces the target itself: find its successor by id, or
+      // else look in the parent, which stays.
+      focusWasIn = { target: target, id: target.id, parent: target.parentElement };
+    }
   });
   // On the swap itself, not the settle 20 ms later: the new step and the focus on its
   // heading arrive together.
   document.addEventListener("htmx:afterSwap", function () {
     if (!focusWasIn) return;
-    var id = focusWasIn;
+    var was = focusWasIn;
     focusWasIn = null;
     var active = document.activeElement;
     if (active && active !== document.body && document.contains(active)) return;
-    var area = document.getElementById(id);
-    var next = area && area.querySelector("[data-focus-after-swap]");
+    var area = document.contains(was.target) ? was.target
+      : (was.id && document.getElementById(was.id)) || was.parent;
+    if (!area || !document.contains(area)) return;
+    var next = area.querySelector("[data-focus-after-swap]") || area.querySelector(FOCUSABLE);
     if (next) next.focus();
   });
 

@@ -39,7 +39,8 @@
   // Keep the keyboard where it was while the list is re-rendered. htmx itself puts
   // focus back on an element with the same id (every card control has one); when the
   // focused card left the queue, focus moves to the card now in its place (or the
-  // list) instead of falling back to the top of the page.
+  // list) instead of falling back to the top of the page. The list carries
+  // data-keeps-focus, so baton.js's general focus keeper leaves it to this.
   var focusedIndex = null;
   document.body.addEventListener("htmx:beforeSwap", function (evt) {
     if (!evt.detail.target || evt.detail.target.id !== "queue-list") return;

@@ -221,6 +221,33 @@ class PhoneKeyboardAndScreenReader(BrowserLiveServerTestCase):
         )
         assert page.evaluate("() => document.activeElement.matches('#walker h2')")
 
+    def test_keyboard_focus_on_the_availability_link_survives_its_late_fetch(self):
+        """The top bar's availability control arrives after the page (an htmx fetch on
+        load) and replaces its placeholder link. A keyboard user standing on that link
+        when it lands keeps the focus, now on the select, instead of being thrown back
+        to the top of the page (which made the walker test above flaky on a slow run).
+        """
+        held = []
+        page = self.page_as("jane")
+        page.route("**/availability/", lambda route: held.append(route))
+        page.goto("/sessions/")
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the availability control was not fetched"
+        self.tab_to(page, "#reach a")
+        held[0].continue_()
+        page.wait_for_selector("#availability-status")
+        focused = page.evaluate(
+            """() => ({
+                what: document.activeElement.outerHTML.slice(0, 80),
+                visible: document.activeElement.matches(':focus-visible'),
+            })"""
+        )
+        assert 'id="availability-status"' in focused["what"], f"focus went to {focused['what']}"
+        assert focused["visible"]
+
     def tab_to(self, page, selector: str, limit: int = 80) -> None:
         """Press Tab until `selector` has focus; every stop shows a focus ring."""
         for _ in range(limit):
