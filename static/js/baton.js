@@ -32,6 +32,8 @@
     if (!dot) return;
     dot.dataset.state = state;
     dot.title = "Live updates: " + label;
+    var text = document.getElementById("live-dot-text");
+    if (text) text.textContent = dot.title;
   }
 
   function stopFlash() {

@@ -78,6 +78,8 @@ class RedisAwayWhileTheQueueIsOpen(BrowserLiveServerTestCase):
             self.proxy.cut()
             page.wait_for_selector("#live-dot[data-state=reconnecting]", timeout=10_000)
             assert "paused" in page.get_attribute("#live-dot", "title")
+            # A screen reader reads the same state (the mark itself is a picture).
+            assert "paused" in page.text_content("#live-dot-text")
 
             session = make_session(alice, problem_summary="Escalated while Redis was away")
             handoff_create(actor=alice, session_id=session.pk, intent="escalate")
